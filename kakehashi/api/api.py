@@ -1,0 +1,21 @@
+"""The django-ninja API under /api/v1/, assembled from each app's `api` module."""
+
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+
+from kakehashi.companies.api import router as companies_router
+from kakehashi.outreach.api import router as outreach_router
+from kakehashi.reference.api import router as reference_router
+
+from .auth import API_AUTH
+
+api = NinjaAPI(
+    title="Kakehashi API",
+    version="1",
+    description=str(_("地域DX推進事業の企業台帳・訪問・進捗の API。個人用トークンで認証します。")),
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+api.add_router("/", reference_router)
+api.add_router("/", outreach_router)
+api.add_router("/", companies_router)

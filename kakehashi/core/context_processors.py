@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from .navigation import nav_for
+
+
+def kakehashi(request):
+    user = getattr(request, "user", None)
+    context = {"site_name": settings.KAKEHASHI_SITE_NAME}
+    if user is not None and user.is_authenticated:
+        from kakehashi.outreach.selectors import programmes_for
+
+        context["nav_items"] = nav_for(user, request.path)
+        context["current_programme"] = getattr(request, "programme", None)
+        context["my_programmes"] = programmes_for(user)
+    return context

@@ -1,0 +1,30 @@
+from django.utils.functional import SimpleLazyObject
+
+SESSION_KEY = "current_programme_id"
+
+
+def current_programme(request):
+    """The programme the user picked (kept in the session), or their most recent one."""
+    from kakehashi.outreach.selectors import programmes_for
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    programmes = programmes_for(user)
+    chosen = request.session.get(SESSION_KEY)
+    if chosen is not None:
+        programme = programmes.filter(pk=chosen).first()
+        if programme is not None:
+            return programme
+    return programmes.order_by("-fiscal_year", "pk").first()
+
+
+class CurrentProgrammeMiddleware:
+    """Sets `request.programme`; screens are scoped to it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.programme = SimpleLazyObject(lambda: current_programme(request))
+        return self.get_response(request)

@@ -1,0 +1,43 @@
+"""The navigation each role sees. Apps add their entries here as they arrive."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from kakehashi.accounts.choices import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str] | None  # None: every signed-in user
+
+    def visible_to(self, user) -> bool:
+        return user.is_superuser or self.roles is None or user.has_role(*self.roles)
+
+
+STAFF = frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR, Role.COORDINATOR, Role.PARTNER})
+OFFICE = frozenset({Role.PREFECTURE, Role.MANAGER})
+
+NAV_ITEMS = [
+    NavItem(_("ホーム"), "core:home", None),
+    NavItem(_("企業等"), "companies:list", STAFF),
+    NavItem(_("コード表"), "reference:index", STAFF),
+    NavItem(_("変更履歴"), "core:changelog", OFFICE),
+]
+
+
+def nav_for(user, current_path: str) -> list[dict]:
+    items = []
+    for item in NAV_ITEMS:
+        if not item.visible_to(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items
