@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-fonts.txt | sha1sum | cut -c1-12)
 
-.PHONY: run setup install migrate demo test test-browser lint format bench messages clean
+.PHONY: run setup install migrate demo test test-browser test-pg lint format bench messages clean
 
 run: setup ## install, migrate, load codes and demo, then serve with gunicorn and the task worker
 	@$(PY) manage.py demo_logins
@@ -14,11 +14,12 @@ run: setup ## install, migrate, load codes and demo, then serve with gunicorn an
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-fonts.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-fonts.txt
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
 
 setup: install
@@ -32,6 +33,9 @@ test: install ## the whole suite (browser tests run when /usr/bin/chromium exist
 
 test-browser: install
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+test-pg: install ## the whole suite on a throwaway local PostgreSQL (bin/pg-dev: var/pg/, 127.0.0.1:54329)
+	url="$$(bin/pg-dev start)" && DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

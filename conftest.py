@@ -1,12 +1,6 @@
-"""Test settings that must apply before Django starts."""
+"""Fixtures shared by every app's tests. Test-only settings key off PYTEST_VERSION in settings."""
 
-import os
-
-os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-os.environ.setdefault("KAKEHASHI_PLAIN_STATIC", "1")
-os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture
@@ -61,3 +55,14 @@ def client_for(client, make_user):
         return c
 
     return _client
+
+
+@pytest.fixture
+def run_matrix_case(make_user, programme, other_programme):
+    """Run one permission-matrix case as one actor (see kakehashi/core/testing.py)."""
+    from kakehashi.core.testing import run_case
+
+    def _run(case, actor):
+        run_case(case, actor, make_user=make_user, programme=programme, other_programme=other_programme)
+
+    return _run

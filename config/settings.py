@@ -28,6 +28,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 ENVIRONMENT = os.environ.get("KAKEHASHI_ENV", "local")
 IS_PRODUCTION = ENVIRONMENT == "production"
 DEBUG = env_bool("DEBUG", False)
+# pytest sets PYTEST_VERSION: tests run tasks inline, keep mail in memory and skip the static manifest.
+TESTING = bool(os.environ.get("PYTEST_VERSION"))
 
 
 def _secret_key() -> str:
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "kakehashi.reference",
     "kakehashi.outreach",
     "kakehashi.companies",
+    "kakehashi.insights",
     "kakehashi.api",
     "kakehashi.demo",
 ]
@@ -121,8 +124,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
@@ -143,6 +145,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Hashing a password per test user dominates suite time; tests need no real hashing.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -174,7 +179,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if env_bool("KAKEHASHI_PLAIN_STATIC")
+            if TESTING or env_bool("KAKEHASHI_PLAIN_STATIC")
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -185,7 +190,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
+        ),
         "QUEUES": ["default"],
     }
 }
@@ -193,7 +201,9 @@ TASKS = {
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
+    "django.core.mail.backends.locmem.EmailBackend"
+    if TESTING
+    else "django.core.mail.backends.smtp.EmailBackend"
     if IS_PRODUCTION
     else "django.core.mail.backends.filebased.EmailBackend",
 )
@@ -214,4 +224,8 @@ LOGGING = {
 
 # --- Kakehashi ------------------------------------------------------------------------------
 KAKEHASHI_SITE_NAME = os.environ.get("KAKEHASHI_SITE_NAME", "Kakehashi 架け橋")
-API_TOKEN_PREFIX = "khs_"
+API_TOKEN_PREFIX = "khs_"  # noqa: S105 — a public prefix, not a secret
+# Largest 法人番号公表サイト file accepted by the upload page (the national 全件 zip is ~500 MB unpacked).
+KAKEHASHI_NTA_IMPORT_MAX_BYTES = int(os.environ.get("KAKEHASHI_NTA_IMPORT_MAX_BYTES", str(600 * 1024 * 1024)))
+# Largest designated/company list accepted for import (bytes); larger files get a clear "too large" answer.
+KAKEHASHI_IMPORT_MAX_BYTES = int(os.environ.get("KAKEHASHI_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))

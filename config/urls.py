@@ -7,9 +7,13 @@ urlpatterns = [
     path("", include("kakehashi.core.urls")),
     path("accounts/", include("kakehashi.accounts.urls")),
     path("reference/", include("kakehashi.reference.urls")),
+    path("companies/imports/nta/", include("kakehashi.companies.urls_nta")),
+    path("companies/imports/", include("kakehashi.companies.urls_import")),
     path("companies/", include("kakehashi.companies.urls")),
+    path("insights/", include("kakehashi.insights.urls")),
+    path("outreach/", include("kakehashi.outreach.urls")),
+    path("library/", include("kakehashi.outreach.urls_library")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
-

@@ -15,7 +15,7 @@ class UserRoleInline(admin.TabularInline):
 class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     inlines = [UserRoleInline]
     list_display = ["username", "display_name", "organisation", "is_active", "is_superuser"]
-    fieldsets = BaseUserAdmin.fieldsets + (("Kakehashi", {"fields": ("display_name", "organisation")}),)
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Kakehashi", {"fields": ("display_name", "organisation")}))
 
 
 @admin.register(ApiToken)

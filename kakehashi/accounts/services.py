@@ -86,7 +86,9 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     before = snapshot(token, ["revoked_at"])
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    log_change(actor=actor, instance=token, action=ChangeAction.UPDATE, before=before, after=snapshot(token, ["revoked_at"]))
+    log_change(
+        actor=actor, instance=token, action=ChangeAction.UPDATE, before=before, after=snapshot(token, ["revoked_at"])
+    )
     return token
 
 

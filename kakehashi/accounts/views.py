@@ -32,7 +32,9 @@ def account_detail(request):
     if request.method == "POST":
         form = TokenCreateForm(request.POST)
         if form.is_valid():
-            _token, new_token = services.token_issue(actor=request.user, user=request.user, name=form.cleaned_data["name"])
+            _token, new_token = services.token_issue(
+                actor=request.user, user=request.user, name=form.cleaned_data["name"]
+            )
             form = TokenCreateForm()
     context = {"form": form, "new_token": new_token, "tokens": selectors.tokens_for(request.user)}
     return render(request, "accounts/account_detail.html", context)

@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from kakehashi.companies.api import router as companies_router
+from kakehashi.companies.api_registry import router as registry_router
+from kakehashi.insights.api import router as insights_router
 from kakehashi.outreach.api import router as outreach_router
+from kakehashi.outreach.api_visits import router as visits_router
 from kakehashi.reference.api import router as reference_router
 
 from .auth import API_AUTH
@@ -19,3 +22,6 @@ api = NinjaAPI(
 api.add_router("/", reference_router)
 api.add_router("/", outreach_router)
 api.add_router("/", companies_router)
+api.add_router("/", registry_router)
+api.add_router("/", insights_router)
+api.add_router("/", visits_router)

@@ -5,7 +5,8 @@ from .navigation import nav_for
 
 def kakehashi(request):
     user = getattr(request, "user", None)
-    context = {"site_name": settings.KAKEHASHI_SITE_NAME}
+    # Not "site_name": Django's auth views set that to the request host.
+    context = {"product_name": settings.KAKEHASHI_SITE_NAME}
     if user is not None and user.is_authenticated:
         from kakehashi.outreach.selectors import programmes_for
 

@@ -66,13 +66,22 @@ def fiscal_year_of(value: datetime.date) -> int:
 
 
 def format_fiscal_year(year: int) -> str:
-    """令和8年度 for FY2026."""
-    name, era = era_year(datetime.date(year, 4, 1))
+    """令和8年度 for FY2026. FY2019 is 令和元年度 by government practice (the era began on 1 May)."""
+    name, era = era_year(datetime.date(year, 5, 1))
     return f"{name}{'元' if era == 1 else era}年度"
 
 
 def parse_date(text: str | int | float | datetime.date | None) -> datetime.date | None:
     """Parse a date typed by a person or stored by a spreadsheet. Raises ValueError if unreadable."""
+    try:
+        return _parse_date(text)
+    except ValueError as error:
+        if "日付" in str(error) or "元号" in str(error):
+            raise
+        raise ValueError(f"{text}: 存在しない日付です") from error
+
+
+def _parse_date(text: str | int | float | datetime.date | None) -> datetime.date | None:
     if text is None or text == "":
         return None
     if isinstance(text, datetime.datetime):

@@ -41,7 +41,10 @@ class ChangeLogEntry(models.Model):
     object_repr = models.CharField(_("対象"), max_length=200)
     action = models.CharField(_("操作"), max_length=20, choices=ChangeAction.choices)
     changes = models.JSONField(
-        _("変更内容"), default=dict, blank=True, encoder=DjangoJSONEncoder,
+        _("変更内容"),
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
         help_text=_("項目名 → [変更前, 変更後]"),
     )
     note = models.CharField(_("備考"), max_length=300, blank=True)

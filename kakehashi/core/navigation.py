@@ -23,7 +23,14 @@ OFFICE = frozenset({Role.PREFECTURE, Role.MANAGER})
 
 NAV_ITEMS = [
     NavItem(_("ホーム"), "core:home", None),
+    NavItem(_("今日の訪問"), "outreach:visit_today", frozenset({Role.MANAGER, Role.COMMUNICATOR})),
+    NavItem(_("訪問記録"), "outreach:visit_list", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR})),
     NavItem(_("企業等"), "companies:list", STAFF),
+    NavItem(_("リスト取込"), "company_imports:list", OFFICE),
+    NavItem(_("法人番号データ"), "nta_import:upload", OFFICE),
+    NavItem(_("マニュアル"), "library:manual_list", STAFF),
+    NavItem(_("コンテンツ"), "library:content_list", STAFF),
+    NavItem(_("進捗"), "insights:dashboard", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR})),
     NavItem(_("コード表"), "reference:index", STAFF),
     NavItem(_("変更履歴"), "core:changelog", OFFICE),
 ]
@@ -40,4 +47,8 @@ def nav_for(user, current_path: str) -> list[dict]:
             continue
         active = current_path == url if url == "/" else current_path.startswith(url)
         items.append({"label": item.label, "url": url, "active": active})
+    # Only the most specific match is current (/outreach/visits/today/ is inside /outreach/visits/).
+    longest = max((len(i["url"]) for i in items if i["active"]), default=0)
+    for i in items:
+        i["active"] = i["active"] and len(i["url"]) == longest
     return items

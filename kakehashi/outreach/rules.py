@@ -3,7 +3,7 @@
 import rules
 
 from kakehashi.accounts.choices import Role
-from kakehashi.accounts.rules import is_superuser
+from kakehashi.accounts.rules import has_role, is_superuser
 
 
 @rules.predicate
@@ -27,3 +27,108 @@ is_programme_owner = has_programme_role(Role.PREFECTURE, Role.MANAGER)
 
 rules.add_perm("outreach.view_programme", is_superuser | is_programme_member)
 rules.add_perm("outreach.change_programme", is_superuser | is_programme_owner)
+
+
+# --- Visit reports (訪問報告書) ----------------------------------------------------------------
+#
+# Communicators record visits in their programme and edit their own while they are drafts or returned;
+# managers see, accept, return and edit every visit of their programme; prefecture staff read the
+# programme's visits (not other people's drafts). Coordinators and partners have no access to visit
+# reports yet: `can_view_shared_visit` is where consent-based access will be added.
+
+_VISIT_EDITABLE_STATES = frozenset({"draft", "returned"})
+
+
+def _programme_roles(user, programme_id: int | None) -> frozenset[str]:
+    """The user's roles in one programme, cached on the user object for the request."""
+    if programme_id is None or not user.is_authenticated:
+        return frozenset()
+    cache = user.__dict__.setdefault("_kh_programme_roles", {})
+    if programme_id not in cache:
+        from .models import ProgrammeMembership
+
+        cache[programme_id] = frozenset(
+            ProgrammeMembership.objects.filter(programme_id=programme_id, user=user).values_list("role", flat=True)
+        )
+    return cache[programme_id]
+
+
+def _visit_programme_role(*roles: str):
+    @rules.predicate(name="visit_programme_role:" + ",".join(roles))
+    def predicate(user, visit) -> bool:
+        return visit is not None and bool(_programme_roles(user, visit.programme_id) & set(roles))
+
+    return predicate
+
+
+def _programme_role(*roles: str):
+    @rules.predicate(name="programme_role:" + ",".join(roles))
+    def predicate(user, programme) -> bool:
+        return programme is not None and bool(_programme_roles(user, programme.pk) & set(roles))
+
+    return predicate
+
+
+@rules.predicate
+def is_visit_recorder(user, visit) -> bool:
+    return visit is not None and user.is_authenticated and visit.recorded_by_id == user.pk
+
+
+@rules.predicate
+def is_visit_draft(user, visit) -> bool:
+    return visit is not None and visit.status == "draft"
+
+
+@rules.predicate
+def is_visit_editable_state(user, visit) -> bool:
+    return visit is not None and visit.status in _VISIT_EDITABLE_STATES
+
+
+@rules.predicate
+def is_visit_submitted(user, visit) -> bool:
+    return visit is not None and visit.status == "submitted"
+
+
+@rules.predicate
+def can_view_shared_visit(user, visit) -> bool:
+    """Coordinators and partner staff: no access to visit reports yet.
+
+    A later issue lets coordinators read the visits whose company agreed to share
+    (`visit.consent_share_foundation`) and partners the visits they accompanied; add it here.
+    """
+    return False
+
+
+is_visit_manager = _visit_programme_role(Role.MANAGER)
+is_visit_communicator = _visit_programme_role(Role.COMMUNICATOR)
+is_visit_prefecture = _visit_programme_role(Role.PREFECTURE)
+
+can_view_visit = (
+    is_superuser
+    | is_visit_manager
+    | (is_visit_prefecture & ~is_visit_draft)
+    | (is_visit_communicator & (is_visit_recorder | ~is_visit_draft))
+    | can_view_shared_visit
+)
+can_change_visit = is_visit_manager | (is_visit_communicator & is_visit_recorder & is_visit_editable_state)
+can_submit_visit = can_change_visit & is_visit_editable_state
+can_review_visit = is_visit_manager & is_visit_submitted
+can_discard_visit = is_visit_draft & (is_visit_manager | (is_visit_communicator & is_visit_recorder))
+
+# Per programme: who may record a visit in it.
+can_add_visit = _programme_role(Role.MANAGER, Role.COMMUNICATOR)
+# Screen level (no object): who may open the visit screens at all; objects are narrowed by selectors.
+can_use_visits = is_superuser | has_role(Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR)
+can_export_visits = is_superuser | has_role(Role.PREFECTURE, Role.MANAGER)
+
+rules.add_perm("outreach.use_visits", can_use_visits)
+rules.add_perm("outreach.export_visits", can_export_visits)
+rules.add_perm("outreach.add_visit", can_add_visit)
+rules.add_perm("outreach.view_visit", can_view_visit)
+rules.add_perm("outreach.change_visit", can_change_visit)
+rules.add_perm("outreach.submit_visit", can_submit_visit)
+rules.add_perm("outreach.review_visit", can_review_visit)
+rules.add_perm("outreach.discard_visit", can_discard_visit)
+
+# The library (hearing manual, content): its own module, registered here.
+from . import rules_library  # noqa: E402, F401

@@ -1,8 +1,14 @@
 """Reads for programmes, narrowed to what the user may see."""
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass, field
 
-from .models import Programme
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from kakehashi.accounts.choices import Role
+
+from .choices import COUNTED_VISIT_STATUSES, VisitStatus
+from .models import Programme, ProgrammeMembership, Visit
 
 
 def programmes_for(user) -> QuerySet[Programme]:
@@ -19,3 +25,138 @@ def programme_roles(user, programme: Programme) -> set[str]:
     if programme is None or not user.is_authenticated:
         return set()
     return set(programme.memberships.filter(user=user).values_list("role", flat=True))
+
+
+# --- Visit reports ------------------------------------------------------------------------------
+# These mirror the `outreach.view_visit` rule (rules.py) as a query; a test keeps the two in step.
+
+VISIT_LIST_RELATED = ("company", "municipality", "visit_format", "recorded_by", "interest_level")
+
+
+def visits_for(user, *, programme: Programme | None = None) -> QuerySet[Visit]:
+    """Every visit the user may open (optionally of one programme); none for roles without access."""
+    if not user.is_authenticated:
+        return Visit.objects.none()
+    queryset = Visit.objects.all()
+    if programme is not None:
+        queryset = queryset.filter(programme=programme)
+    if user.is_superuser:
+        return queryset
+    by_role: dict[str, list[int]] = {}
+    for programme_id, role in ProgrammeMembership.objects.filter(user=user).values_list("programme_id", "role"):
+        by_role.setdefault(role, []).append(programme_id)
+    visible = Q(pk__in=[])
+    if ids := by_role.get(Role.MANAGER):
+        visible |= Q(programme_id__in=ids)
+    if ids := by_role.get(Role.PREFECTURE):
+        visible |= Q(programme_id__in=ids) & ~Q(status=VisitStatus.DRAFT)
+    if ids := by_role.get(Role.COMMUNICATOR):
+        visible |= Q(programme_id__in=ids) & (Q(recorded_by=user) | ~Q(status=VisitStatus.DRAFT))
+    return queryset.filter(visible)
+
+
+def visit_for(user, uuid) -> Visit | None:
+    """One visit the user may open, with what its pages show; None when missing or out of reach."""
+    return (
+        visits_for(user)
+        .select_related(
+            *VISIT_LIST_RELATED, "programme", "employees_band", "business_form", "revenue_band", "digital_stage"
+        )
+        .select_related("contact", "reviewed_by", "manual_version", "company__municipality")
+        .filter(uuid=uuid)
+        .first()
+    )
+
+
+def visit_list_for(user, *, programme: Programme | None) -> QuerySet[Visit]:
+    """The visit list: the user's visits of `programme` with what a list row shows."""
+    return (
+        visits_for(user, programme=programme)
+        .select_related(*VISIT_LIST_RELATED)
+        .prefetch_related("challenges", "outcomes")
+    )
+
+
+def companies_heard_in(programme: Programme) -> QuerySet:
+    """The companies with at least one counted (submitted or accepted) visit in `programme`."""
+    from kakehashi.companies.models import Company
+
+    heard = Visit.objects.filter(programme=programme, status__in=COUNTED_VISIT_STATUSES, company__isnull=False)
+    return Company.objects.filter(pk__in=heard.values("company_id"))
+
+
+def programme_staff(programme: Programme | None, *roles: str) -> QuerySet:
+    """Users holding one of `roles` in `programme` (for the communicator and companion pickers)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if programme is None:
+        return User.objects.none()
+    members = ProgrammeMembership.objects.filter(programme=programme, role__in=roles).values("user_id")
+    return User.objects.filter(pk__in=members, is_active=True).order_by("display_name", "username")
+
+
+@dataclass
+class FieldHome:
+    """What a communicator's field home shows (see `field_home_for`)."""
+
+    returned: list[Visit] = field(default_factory=list)
+    today: list[Visit] = field(default_factory=list)
+    upcoming: list[Visit] = field(default_factory=list)
+    unfinished: list[Visit] = field(default_factory=list)
+    follow_ups: list[Visit] = field(default_factory=list)
+    planned: list = field(default_factory=list)
+    awaiting_review: int = 0
+
+
+FIELD_HOME_LIMIT = 20
+FOLLOW_UP_AHEAD_DAYS = 14
+FOLLOW_UP_BEHIND_DAYS = 30
+
+
+def planned_visits_for(user, programme: Programme | None, *, today: datetime.date) -> list:
+    """Hook for the visit plan (a later issue): the user's planned visits for today and the coming days."""
+    return []
+
+
+def field_home_for(user, programme: Programme | None, *, today: datetime.date) -> FieldHome:
+    """Today's and upcoming work of one communicator in one programme."""
+    home = FieldHome()
+    if programme is None or not user.is_authenticated:
+        return home
+    mine = (
+        visits_for(user, programme=programme)
+        .filter(Q(recorded_by=user) | Q(communicators=user))
+        .distinct()
+        .select_related("company", "visit_format")
+    )
+    editable = (VisitStatus.DRAFT, VisitStatus.RETURNED)
+    home.returned = list(mine.filter(status=VisitStatus.RETURNED).order_by("-reviewed_at")[:FIELD_HOME_LIMIT])
+    home.today = list(mine.filter(visit_date=today).exclude(status=VisitStatus.RETURNED).order_by("start_time", "pk"))
+    home.upcoming = list(
+        mine.filter(status=VisitStatus.DRAFT, visit_date__gt=today).order_by("visit_date", "start_time")[
+            :FIELD_HOME_LIMIT
+        ]
+    )
+    home.unfinished = list(
+        mine.filter(status__in=editable)
+        .exclude(status=VisitStatus.RETURNED)
+        .filter(Q(visit_date__lt=today) | Q(visit_date__isnull=True))
+        .order_by("-updated_at")[:FIELD_HOME_LIMIT]
+    )
+    later_visit = Visit.objects.filter(
+        programme=programme, company=OuterRef("company"), visit_date__gt=OuterRef("visit_date")
+    )
+    home.follow_ups = list(
+        mine.filter(
+            status__in=COUNTED_VISIT_STATUSES,
+            follow_up_date__lte=today + datetime.timedelta(days=FOLLOW_UP_AHEAD_DAYS),
+            follow_up_date__gte=today - datetime.timedelta(days=FOLLOW_UP_BEHIND_DAYS),
+        )
+        .exclude(Exists(later_visit))
+        .order_by("follow_up_date")[:FIELD_HOME_LIMIT]
+    )
+    home.planned = planned_visits_for(user, programme, today=today)
+    if user.has_perm("outreach.change_programme", programme) and Role.MANAGER in programme_roles(user, programme):
+        home.awaiting_review = Visit.objects.filter(programme=programme, status=VisitStatus.SUBMITTED).count()
+    return home

@@ -1,10 +1,12 @@
 """Reference data: places, industries and the editable code lists. Codes are never reused."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CodeList, IndustryLevel, MunicipalityKind
+from .jiscode import municipality_code_with_check_digit
 
 
 class Prefecture(models.Model):
@@ -19,9 +21,17 @@ class Prefecture(models.Model):
         verbose_name = _("都道府県")
         verbose_name_plural = _("都道府県")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[0-9]{2}$"), name="prefecture_code_two_digits")
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def lg_code(self) -> str:
+        """The prefecture's own 6-digit 団体コード (山形県 → 060003)."""
+        return municipality_code_with_check_digit(f"{self.code}000")
 
 
 class Municipality(models.Model):
@@ -46,9 +56,7 @@ class Municipality(models.Model):
         verbose_name_plural = _("市区町村")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(code__regex=r"^[0-9]{6}$"), name="municipality_code_six_digits"
-            )
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[0-9]{6}$"), name="municipality_code_six_digits")
         ]
 
     def __str__(self) -> str:
@@ -77,7 +85,10 @@ class Region(models.Model):
         verbose_name = _("地域")
         verbose_name_plural = _("地域")
         ordering = ["prefecture", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["prefecture", "code"], name="region_code_unique_in_prefecture")]
+        constraints = [
+            models.UniqueConstraint(fields=["prefecture", "code"], name="region_code_unique_in_prefecture"),
+            models.UniqueConstraint(fields=["prefecture", "name"], name="region_name_unique_in_prefecture"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -100,6 +111,15 @@ class Industry(models.Model):
         verbose_name = _("産業分類")
         verbose_name_plural = _("産業分類")
         ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(level=IndustryLevel.MAJOR, code__regex=r"^[A-T]$", parent__isnull=True)
+                    | models.Q(level=IndustryLevel.MIDDLE, code__regex=r"^[0-9]{2}$", parent__isnull=False)
+                ),
+                name="industry_code_matches_level",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -109,7 +129,13 @@ class CodeItem(models.Model):
     """One code of an editable list. Labels and order may change; a code is retired, never reused."""
 
     list = models.CharField(_("コード表"), max_length=30, choices=CodeList.choices)
-    code = models.CharField(_("コード"), max_length=30)
+    code = models.CharField(
+        _("コード"),
+        max_length=30,
+        validators=[
+            RegexValidator(r"^[a-z0-9_]+$", _("コードは半角の英小文字・数字・アンダースコア（_）で入力してください。"))
+        ],
+    )
     label_ja = models.CharField(_("表示名（日本語）"), max_length=100)
     label_en = models.CharField(_("表示名（英語）"), max_length=100, blank=True)
     description = models.CharField(_("説明"), max_length=300, blank=True)
@@ -120,7 +146,14 @@ class CodeItem(models.Model):
         verbose_name = _("コード")
         verbose_name_plural = _("コード")
         ordering = ["list", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["list", "code"], name="codeitem_code_unique_in_list")]
+        constraints = [
+            models.UniqueConstraint(fields=["list", "code"], name="codeitem_code_unique_in_list"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[a-z0-9_]+$"),
+                name="codeitem_code_lowercase_ascii",
+                violation_error_message=_("コードは半角の英小文字・数字・アンダースコア（_）で入力してください。"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label

@@ -17,12 +17,20 @@ class ImportBatch(TimeStampedModel):
     file = models.FileField(_("ファイル"), upload_to="imports/%Y/%m/", blank=True)
     original_filename = models.CharField(_("元のファイル名"), max_length=255)
     programme = models.ForeignKey(
-        "outreach.Programme", verbose_name=_("事業"), on_delete=models.PROTECT, null=True, blank=True,
+        "outreach.Programme",
+        verbose_name=_("事業"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="import_batches",
     )
     mark_designated = models.BooleanField(_("指定訪問先として登録"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("実行者"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("実行者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="import_batches",
     )
     encoding = models.CharField(_("文字コード"), max_length=20, blank=True)

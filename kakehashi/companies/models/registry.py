@@ -21,39 +21,82 @@ class Company(TimeStampedModel):
     name_kana = models.CharField(_("フリガナ"), max_length=200, blank=True)
     name_key = models.CharField(_("正規化名称"), max_length=200, db_index=True, editable=False)
     legal_form = models.ForeignKey(
-        "reference.CodeItem", verbose_name=_("法人格"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", limit_choices_to={"list": "legal_form"},
+        "reference.CodeItem",
+        verbose_name=_("法人格"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        limit_choices_to={"list": "legal_form"},
     )
     postal_code = models.CharField(_("郵便番号"), max_length=7, blank=True)
     municipality = models.ForeignKey(
-        "reference.Municipality", verbose_name=_("市区町村"), on_delete=models.PROTECT, null=True, blank=True,
+        "reference.Municipality",
+        verbose_name=_("市区町村"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="companies",
+        db_index=False,
     )
     address = models.CharField(_("所在地"), max_length=300, blank=True)
     industry = models.ForeignKey(
-        "reference.Industry", verbose_name=_("業種（日本標準産業分類）"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="companies",
+        "reference.Industry",
+        verbose_name=_("業種（日本標準産業分類）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="companies",
     )
     business_form = models.ForeignKey(
-        "reference.CodeItem", verbose_name=_("業態"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", limit_choices_to={"list": "business_form"},
+        "reference.CodeItem",
+        verbose_name=_("業態"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        limit_choices_to={"list": "business_form"},
     )
     employees_band = models.ForeignKey(
-        "reference.CodeItem", verbose_name=_("従業員規模"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", limit_choices_to={"list": "employees"},
+        "reference.CodeItem",
+        verbose_name=_("従業員規模"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        limit_choices_to={"list": "employees"},
     )
     revenue_band = models.ForeignKey(
-        "reference.CodeItem", verbose_name=_("売上規模"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", limit_choices_to={"list": "revenue"},
+        "reference.CodeItem",
+        verbose_name=_("売上規模"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        limit_choices_to={"list": "revenue"},
     )
     website = models.URLField(_("ウェブサイト"), blank=True)
     status = models.CharField(_("状態"), max_length=10, choices=CompanyStatus.choices, default=CompanyStatus.ACTIVE)
     closed_on = models.DateField(_("閉鎖日"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("承継法人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors"
+        "self",
+        verbose_name=_("承継法人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("統合先"), on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_records",
+        "self",
+        verbose_name=_("統合先"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_records",
         help_text=_("重複として統合された場合の残る記録"),
     )
     sources = models.JSONField(_("出典"), default=list, blank=True)
@@ -65,7 +108,8 @@ class Company(TimeStampedModel):
         ordering = ["name_key", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(corporate_number__isnull=True) | models.Q(corporate_number__regex=r"^[1-9][0-9]{12}$"),
+                condition=models.Q(corporate_number__isnull=True)
+                | models.Q(corporate_number__regex=r"^[1-9][0-9]{12}$"),
                 name="company_corporate_number_13_digits",
             ),
             models.CheckConstraint(
@@ -73,6 +117,8 @@ class Company(TimeStampedModel):
                 name="company_postal_code_7_digits",
             ),
         ]
+        # Coded attributes are not indexed on their own: low selectivity, and every index slows the
+        # national corporate-number import. Municipality lookups use the composite index.
         indexes = [models.Index(fields=["municipality", "name_key"], name="company_muni_namekey_idx")]
 
     def __str__(self) -> str:
@@ -91,7 +137,11 @@ class Contact(TimeStampedModel):
     email = models.EmailField(_("メールアドレス"), blank=True)
     note = models.CharField(_("備考"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登録者"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登録者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 

@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from kakehashi.outreach.models import Programme, ProgrammeMembership
 from kakehashi.reference.models import Prefecture
@@ -37,3 +38,27 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     user = factory.SubFactory("kakehashi.accounts.tests.factories.UserFactory")
     role = "communicator"
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    """A visit report (a draft unless `status` and the fields a submission needs are given)."""
+
+    class Meta:
+        model = "outreach.Visit"
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    recorded_by = factory.SubFactory("kakehashi.accounts.tests.factories.UserFactory")
+    status = "draft"
+    visit_date = factory.LazyFunction(timezone.localdate)
+    summary = ""
+
+    @factory.post_generation
+    def challenges(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.challenges.set(extracted)
+
+    @factory.post_generation
+    def communicators(self, create, extracted, **kwargs):
+        if create:
+            self.communicators.set(extracted or [self.recorded_by])

@@ -7,7 +7,7 @@ from django.db import transaction
 from kakehashi.core.changelog import log_change, snapshot
 from kakehashi.core.choices import ChangeAction
 
-from .models import DesignatedCompany, Programme, ProgrammeMembership
+from ..models import DesignatedCompany, Programme, ProgrammeMembership
 
 
 @transaction.atomic
@@ -51,7 +51,9 @@ def membership_add(*, actor, programme: Programme, user, role: str) -> Programme
 
 
 @transaction.atomic
-def designation_add(*, actor, programme: Programme, company, source: str = "", note: str = "") -> tuple[DesignatedCompany, bool]:
+def designation_add(
+    *, actor, programme: Programme, company, source: str = "", note: str = ""
+) -> tuple[DesignatedCompany, bool]:
     """Mark a company as designated for a programme. Adding it twice changes nothing."""
     designation, created = DesignatedCompany.objects.get_or_create(
         programme=programme, company=company, defaults={"source": source[:200], "note": note[:300]}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kakehashi.core.japanese_dates import format_fiscal_year
 from kakehashi.core.models import TimeStampedModel
 
-from .choices import PROGRAMME_ROLES, ProgrammeKind
+from ..choices import PROGRAMME_ROLES, ProgrammeKind
 
 
 class Programme(TimeStampedModel):
@@ -17,7 +17,9 @@ class Programme(TimeStampedModel):
 
     code = models.SlugField(_("コード"), max_length=50, unique=True, help_text=_("API などで使う不変の識別子"))
     name = models.CharField(_("名称"), max_length=100)
-    kind = models.CharField(_("種類"), max_length=30, choices=ProgrammeKind.choices, default=ProgrammeKind.DX_COMMUNICATE)
+    kind = models.CharField(
+        _("種類"), max_length=30, choices=ProgrammeKind.choices, default=ProgrammeKind.DX_COMMUNICATE
+    )
     prefecture = models.ForeignKey(
         "reference.Prefecture", verbose_name=_("都道府県"), on_delete=models.PROTECT, related_name="programmes"
     )
@@ -36,7 +38,9 @@ class Programme(TimeStampedModel):
         verbose_name_plural = _("事業")
         ordering = ["-fiscal_year", "name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="programme_period_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="programme_period_ordered"
+            ),
             models.CheckConstraint(condition=models.Q(fiscal_year__gte=2000), name="programme_fiscal_year_plausible"),
         ]
 
@@ -55,9 +59,14 @@ class Programme(TimeStampedModel):
 class ProgrammeMembership(models.Model):
     """A user working on a programme in one role."""
 
-    programme = models.ForeignKey(Programme, verbose_name=_("事業"), on_delete=models.CASCADE, related_name="memberships")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("事業"), on_delete=models.CASCADE, related_name="memberships"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("ユーザー"), on_delete=models.CASCADE, related_name="programme_memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ユーザー"),
+        on_delete=models.CASCADE,
+        related_name="programme_memberships",
     )
     role = models.CharField(_("役割"), max_length=30, choices=PROGRAMME_ROLES)
 
@@ -76,7 +85,9 @@ class ProgrammeMembership(models.Model):
 class DesignatedCompany(TimeStampedModel):
     """A company on the prefecture's designated list (指定訪問先) for one programme."""
 
-    programme = models.ForeignKey(Programme, verbose_name=_("事業"), on_delete=models.CASCADE, related_name="designations")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("事業"), on_delete=models.CASCADE, related_name="designations"
+    )
     company = models.ForeignKey(
         "companies.Company", verbose_name=_("企業等"), on_delete=models.CASCADE, related_name="designations"
     )

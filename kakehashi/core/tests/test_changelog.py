@@ -1,0 +1,54 @@
+import pytest
+
+from kakehashi.core.changelog import history_for, log_change, snapshot
+from kakehashi.core.choices import ChangeAction
+from kakehashi.outreach.services import programme_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_service_write_is_logged_with_before_and_after(programme, make_user):
+    from kakehashi.outreach.tests.factories import PrefectureFactory
+
+    actor = make_user("manager")
+    created = programme_create(actor=actor, code="p-x", name="事業X", prefecture=PrefectureFactory(), fiscal_year=2026)
+    entry = history_for(created).get()
+    assert entry.action == ChangeAction.CREATE
+    assert entry.actor == actor
+    assert entry.changes["name"] == [None, "事業X"]
+
+
+def test_update_without_change_logs_nothing(programme):
+    before = snapshot(programme)
+    assert log_change(actor=None, instance=programme, action=ChangeAction.UPDATE, before=before) is None
+    programme.target_count = 420
+    entry = log_change(actor=None, instance=programme, action=ChangeAction.UPDATE, before=before)
+    assert entry.changes == {"target_count": [400, 420]}
+
+
+def test_admin_edit_is_logged(client, make_user, programme):
+    admin = make_user("superuser")
+    client.force_login(admin)
+    from kakehashi.accounts.tests.factories import UserFactory
+
+    target = UserFactory(display_name="旧名")
+    url = f"/admin/accounts/user/{target.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | tuple)}
+    data.update(
+        {
+            "username": target.username,
+            "display_name": "新名",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "roles-TOTAL_FORMS": "0",
+            "roles-INITIAL_FORMS": "0",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = history_for(target).filter(note="admin").get()
+    assert entry.changes["display_name"] == ["旧名", "新名"]
+    assert entry.actor == admin

@@ -1,0 +1,48 @@
+"""The progress dashboard of the current programme, and the benchmark's baseline page."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .charts import chart_data
+from .kpis import cache_seconds, definitions, progress_cache_key, progress_for
+
+
+@login_required
+def dashboard(request):
+    """進捗: the figures of `request.programme` with their definitions, charts and tables."""
+    if not request.user.has_perm("insights.view_dashboard"):
+        raise PermissionDenied
+    programme = request.programme or None
+    if programme is None:
+        return render(request, "insights/dashboard.html", {"programme": None})
+    if not request.user.has_perm("insights.view_progress", programme):
+        raise PermissionDenied
+    # The figures are the same for everyone who may read them: rendered once per cache key.
+    today = timezone.localdate()
+    key = progress_cache_key(programme, today)
+    figures_html = cache.get(f"{key}:html") if key else None
+    if figures_html is None:
+        progress = progress_for(programme, today=today, key=key)
+        context = {
+            "programme": programme,
+            "progress": progress,
+            "definitions": definitions(),
+            "charts": chart_data(progress),
+            "cache_seconds": cache_seconds(),
+        }
+        figures_html = render_to_string("insights/dashboard.html#figures", context, request=request)
+        if key:
+            cache.set(f"{key}:html", figures_html, cache_seconds())
+    return render(request, "insights/dashboard.html", {"programme": programme, "figures_html": figures_html})
+
+
+@login_required
+def bench_trivial(request):
+    """A page with the site's layout and no data: the baseline `bench/bench_dashboard.py` compares to."""
+    if not request.user.has_perm("insights.view_bench_page"):
+        raise PermissionDenied
+    return render(request, "insights/bench_trivial.html", {})

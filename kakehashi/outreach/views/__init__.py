@@ -1,0 +1,1 @@
+"""Views of the outreach app, one module per screen group."""

@@ -1,0 +1,1 @@
+"""Reference tables shipped with the code: JSIC and the default code lists."""

@@ -1,0 +1,1 @@
+"""Project-level tests that span apps (browser tests under browser/)."""
