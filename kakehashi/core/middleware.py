@@ -19,6 +19,21 @@ def current_programme(request):
     return programmes.order_by("-fiscal_year", "pk").first()
 
 
+class JapaneseFirstMiddleware:
+    """Japanese unless the user picked another language with the switch (a cookie).
+
+    Runs before LocaleMiddleware and hides the browser's Accept-Language, so a prefecture PC with
+    an English operating system still gets the Japanese screens officials expect.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 class CurrentProgrammeMiddleware:
     """Sets `request.programme`; screens are scoped to it."""
 
