@@ -129,6 +129,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    if TESTING:
+        # A file, not shared-cache memory: browser tests hit the live server with overlapping
+        # requests (autosave + upload), and only a file database waits (busy_timeout) instead of
+        # failing with "table is locked". One file per test process.
+        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------

@@ -36,21 +36,23 @@ class CompanySearchKey(models.Model):
 class CompanyGram(models.Model):
     """One posting of the inverted index: company `company` has `gram` in its name key or its kana key.
 
-        `gram` is a character bigram, ``^`` + the first character, ``>`` + the last one, or ``=`` + the whole key
-    (`normalise.name_grams`).
-        `municipality_id` is copied from the company so that a look-up can be narrowed to one municipality through
-        the index alone. The (gram, municipality, company) index covers every look-up; the primary key (company, gram)
-    serves re-indexing one company.
+    `gram` is a character bigram, ``^`` + the first character, ``>`` + the last one, or ``=`` + the whole key
+    (`normalise.name_grams`). `municipality_id` is copied from the company so that a look-up can be narrowed to
+    one municipality through the index alone. The (gram, municipality, company) index covers every look-up; the
+    primary key (company, gram) serves re-indexing one company.
     """
 
     pk = models.CompositePrimaryKey("company", "gram")
     gram = models.CharField(_("n-gram"), max_length=201)
+    # No database constraint: ~19 postings per company would each pay a foreign-key check in a rebuild. Django's
+    # CASCADE still removes a deleted company's postings; an orphan could only come from raw SQL and is ignored.
     company = models.ForeignKey(
         "companies.Company",
         verbose_name=_("企業等"),
         on_delete=models.CASCADE,
         related_name="search_grams",
         db_index=False,
+        db_constraint=False,
     )
     municipality = models.ForeignKey(
         "reference.Municipality",
