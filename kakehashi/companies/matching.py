@@ -250,15 +250,12 @@ class _Query:
 
 
 def _municipality(value) -> tuple[int | None, str]:
+    """(id, code) of a `Municipality`, or (None, code) for a code: the index query looks the id up itself."""
     if value is None or value == "":
         return None, ""
     if isinstance(value, Municipality):
         return value.pk, value.code
-    code = unicodedata.normalize("NFKC", str(value)).strip()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {_table(Municipality)} WHERE code = %s", [code])  # noqa: S608
-        row = cursor.fetchone()
-    return (row[0] if row else None), code
+    return None, unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def _postal(value: str | None) -> str:
@@ -275,30 +272,26 @@ def _stats(grams: Iterable[str]) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def _weighted_postings(grams: dict[str, float], *, municipality_id: int | None, limit: int, scan: int) -> list[int]:
-    """Company ids sharing the most (idf-weighted) grams with the query, read from the covering look-up index
-    (at most `scan` postings)."""
-    if not grams:
-        return []
-    values = ", ".join("(%s, %s)" for _ in grams)
-    params: list = [value for item in grams.items() for value in item]
-    place = ""
-    if municipality_id is not None:
-        place = " AND g.municipality_id = %s"
-        params.append(municipality_id)
-    params += [scan, limit]
+def _best_sharing(cte: str, grams: dict[str, float], *, place: tuple[str, list], limit: int, scan: int) -> tuple:
+    """SQL (and its parameters) for the company ids sharing the most idf-weighted grams with the query: at most
+    `scan` postings read from the covering look-up index, `limit` ids kept. `cte` names the (gram, w) table."""
+    place_sql, place_params = place
     sql = (
-        f"WITH q(gram, w) AS (VALUES {values}) "  # noqa: S608 - placeholders and table names only
-        "SELECT company_id, SUM(w) AS weight FROM ("
-        f"SELECT g.company_id AS company_id, q.w AS w FROM q JOIN {_table(CompanyGram)} g ON g.gram = q.gram{place} "
-        "LIMIT %s) AS postings GROUP BY company_id ORDER BY weight DESC, company_id LIMIT %s"
+        "SELECT company_id FROM (SELECT company_id, SUM(w) AS weight FROM ("  # noqa: S608 - no input in the text
+        f"SELECT g.company_id AS company_id, q.w AS w FROM {cte} q JOIN {_table(CompanyGram)} g "
+        f"ON g.gram = q.gram{place_sql} LIMIT %s) AS postings "
+        f"GROUP BY company_id ORDER BY weight DESC, company_id LIMIT %s) AS best_{cte}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return sql, [*place_params, scan, limit]
+
+
+def _values(grams: dict[str, float]) -> tuple[str, list]:
+    return ", ".join("(%s, %s)" for _ in grams), [value for item in grams.items() for value in item]
 
 
 def _candidate_ids(query: _Query) -> set[int]:
+    """Candidates from the index in one round trip: the best of the query's municipality (every gram: a
+    municipality is small) and the best nationwide (exact keys, then the rarest grams within a budget)."""
     grams: set[str] = set()
     for key in {query.name_key, query.kana} - {""}:
         grams |= name_grams(key)
@@ -309,19 +302,25 @@ def _candidate_ids(query: _Query) -> set[int]:
     idf = {g: round(math.log((total + 1) / (df + 0.5)), 3) for df, g in present}
     exact_grams = dict.fromkeys(sorted(exact), round(math.log(total + 1) * 2, 3))
 
-    ids: set[int] = set()
+    ctes, selects, params = [], [], []
+    tail: list = []
     if query.municipality_id is not None:
-        # in one municipality every gram is selective enough
-        local = {**exact_grams, **idf}
-        ids.update(
-            _weighted_postings(
-                local, municipality_id=query.municipality_id, limit=LOCAL_CANDIDATES, scan=LOCAL_POSTINGS_LIMIT
-            )
+        place = (" AND g.municipality_id = %s", [query.municipality_id])
+    elif query.municipality_code:
+        place = (
+            f" AND g.municipality_id = (SELECT id FROM {_table(Municipality)} WHERE code = %s)",  # noqa: S608
+            [query.municipality_code],
         )
-        budget, at_least = GLOBAL_POSTINGS_BUDGET_PLACED, 1
     else:
-        budget, at_least = GLOBAL_POSTINGS_BUDGET, 2
-    # nationwide: the exact keys (however common their grams), then the rarest grams until the budget is spent
+        place = None
+    if place and (local := {**exact_grams, **idf}):
+        values, values_params = _values(local)
+        ctes.append(f"ql(gram, w) AS (VALUES {values})")
+        params += values_params
+        sql, part_params = _best_sharing("ql", local, place=place, limit=LOCAL_CANDIDATES, scan=LOCAL_POSTINGS_LIMIT)
+        selects.append(sql)
+        tail += part_params
+    budget, at_least = (GLOBAL_POSTINGS_BUDGET_PLACED, 1) if place else (GLOBAL_POSTINGS_BUDGET, 2)
     chosen: dict[str, float] = dict(exact_grams)
     spent = 0
     for df, gram in present:
@@ -329,8 +328,20 @@ def _candidate_ids(query: _Query) -> set[int]:
             break
         chosen[gram] = idf[gram]
         spent += df
-    ids.update(_weighted_postings(chosen, municipality_id=None, limit=GLOBAL_CANDIDATES, scan=POSTINGS_HARD_LIMIT))
-    return ids
+    if chosen:
+        values, values_params = _values(chosen)
+        ctes.append(f"qg(gram, w) AS (VALUES {values})")
+        params += values_params
+        sql, part_params = _best_sharing(
+            "qg", chosen, place=("", []), limit=GLOBAL_CANDIDATES, scan=POSTINGS_HARD_LIMIT
+        )
+        selects.append(sql)
+        tail += part_params
+    if not selects:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params + tail)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _candidate_rows(ids: set[int]) -> list[tuple]:
