@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .charts import chart_data
 from .kpis import cache_seconds, definitions, progress_cache_key, progress_for
+from .panels import render_panels
 
 
 @login_required
@@ -37,7 +38,8 @@ def dashboard(request):
         figures_html = render_to_string("insights/dashboard.html#figures", context, request=request)
         if key:
             cache.set(f"{key}:html", figures_html, cache_seconds())
-    return render(request, "insights/dashboard.html", {"programme": programme, "figures_html": figures_html})
+    context = {"programme": programme, "figures_html": figures_html, "panels": render_panels(request, programme)}
+    return render(request, "insights/dashboard.html", context)
 
 
 @login_required

@@ -137,3 +137,14 @@ def test_cached_dashboard_is_cheap_stated_and_moves_when_a_visit_is_submitted(kp
 def test_bench_page_is_for_programme_staff(client_for):
     assert client_for("coordinator").get(reverse("insights:bench_trivial")).status_code == 200
     assert client_for("company_member").get(reverse("insights:bench_trivial")).status_code == 403
+
+
+def test_registered_panels_render_below_the_figures(kpi_world, monkeypatch):
+    from kakehashi.insights import panels
+
+    monkeypatch.setattr(panels, "_PANELS", {})
+    panels.register_panel("late", lambda request, programme: "<section>panel-late</section>", order=20)
+    panels.register_panel("early", lambda request, prog: f"<section>panel-early {prog.code}</section>", order=10)
+    panels.register_panel("hidden", lambda request, programme: None, order=5)
+    html = client_as(kpi_world["users"]["manager"]).get(URL).content.decode()
+    assert html.index(f"panel-early {kpi_world['programme'].code}") < html.index("panel-late")

@@ -1,0 +1,48 @@
+"""Dashboard panels contributed by other apps (plans, referrals, events, community …).
+
+An app registers a callable in its `AppConfig.ready()`:
+
+    from kakehashi.insights.panels import register_panel
+    register_panel("events", events_panel, order=40)
+
+The callable takes `(request, programme)` and returns rendered HTML (for example
+`render_to_string("events/includes/dashboard_panel.html", context, request=request)`) or `None`
+when the user may not see it or there is nothing to show. Panels are rendered below the
+programme's progress figures, in `order`, and are not part of the figures' cache: each panel
+caches what it needs itself.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString, mark_safe
+
+PanelFunc = Callable[..., str | None]
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    func: PanelFunc
+    order: int
+
+
+_PANELS: dict[str, Panel] = {}
+
+
+def register_panel(key: str, func: PanelFunc, *, order: int = 100) -> None:
+    """Add (or replace, so `ready()` may run twice in tests) the panel named `key`."""
+    _PANELS[key] = Panel(key=key, func=func, order=order)
+
+
+def registered_panels() -> list[Panel]:
+    return sorted(_PANELS.values(), key=lambda p: (p.order, p.key))
+
+
+def render_panels(request, programme) -> list[SafeString]:
+    rendered = []
+    for panel in registered_panels():
+        html = panel.func(request, programme)
+        if html:
+            rendered.append(mark_safe(html))  # panels return template output, already escaped
+    return rendered
