@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core.widgets import use_fast_selects
 from kakehashi.outreach.models import DesignatedCompany, Programme
 from kakehashi.reference.choices import CodeList, IndustryLevel
 from kakehashi.reference.models import CodeItem, Industry, Municipality, Region
@@ -132,6 +133,7 @@ class CompanyFilterForm(forms.Form):
             self.fields["municipality"].queryset = Municipality.objects.filter(active=True).order_by("code")
         if programme is None or not heard_filter_available():
             del self.fields["heard"]
+        use_fast_selects(self)
 
     @property
     def is_filtered(self) -> bool:

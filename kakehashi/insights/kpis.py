@@ -120,7 +120,9 @@ def progress_cache_key(programme: Programme, today: datetime.date) -> str | None
         return None
     from .models import ProgressVersion
 
-    version = ProgressVersion.objects.filter(programme_id=programme.pk).values_list("version", flat=True).first()
+    version = (
+        ProgressVersion.objects.filter(programme_id=programme.pk).order_by().values_list("version", flat=True).first()
+    )
     parts = (
         "insights:progress:v2",
         programme.pk,

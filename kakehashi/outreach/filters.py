@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kakehashi.companies.models import Company
 from kakehashi.companies.registry_matching import search_companies
+from kakehashi.core.widgets import use_fast_selects
 from kakehashi.reference.choices import CodeList
 from kakehashi.reference.models import CodeItem, Municipality, Region
 
@@ -110,6 +111,7 @@ class VisitFilterForm(forms.Form):
             self.fields["communicator"].queryset = (
                 get_user_model().objects.filter(programme_memberships__role__in=["communicator", "manager"]).distinct()
             )
+        use_fast_selects(self)
 
     @property
     def is_filtered(self) -> bool:

@@ -318,6 +318,33 @@ def test_the_list_keeps_a_bounded_number_of_queries(
     assert response.context["page"].paginator.count == 8
 
 
+def test_the_cached_list_total_follows_new_drafts_and_submissions(
+    communicator, manager, visit_programme, full_values, settings
+):
+    from django.core.cache import cache
+
+    settings.KAKEHASHI_PROGRESS_CACHE_SECONDS = 60
+    cache.clear()
+    list_url = reverse("outreach:visit_list")
+
+    def total(user) -> int:
+        return _client(user).get(list_url).context["page"].paginator.count
+
+    assert total(communicator) == 0
+    draft = services.visit_draft_save(actor=communicator, programme=visit_programme, values=full_values)
+    assert total(communicator) == 1, "the recorder's own new draft is counted at once"
+    assert total(manager) == 1
+    services.visit_submit(actor=communicator, visit=draft)
+    services.visit_submit(
+        actor=communicator,
+        visit=services.visit_draft_save(actor=communicator, programme=visit_programme, values=full_values),
+    )
+    assert total(manager) == 2, "submissions bump the programme's version"
+    assert total(communicator) == 2
+    filtered = _client(manager).get(list_url, {"status": "returned"}).context["page"].paginator.count
+    assert filtered == 0, "each filter has its own total"
+
+
 def test_a_manager_edits_a_submitted_report_and_others_cannot(communicator, manager, make_user, company):
     visit_uuid = uuid.uuid4()
     _client(communicator).post(_edit_url(visit_uuid), _full_post(company))

@@ -2,16 +2,18 @@
 exports, the detail with review, attachments, and the HTMX pieces of the form (company search, duplicate check,
 content suggestions)."""
 
+import hashlib
 import logging
 import uuid as uuid_lib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +24,8 @@ from kakehashi.companies.services import company_create
 from kakehashi.core.changelog import history_for
 from kakehashi.core.htmx import render_page_or_partial
 from kakehashi.core.pagination import paginate
+from kakehashi.insights.kpis import cache_seconds
+from kakehashi.insights.models import ProgressVersion
 
 from .. import visit_hearing
 from ..filters import filter_visits
@@ -35,6 +39,8 @@ from ..visit_exports import EXPORT_FORMATS, visit_export_response
 access_log = logging.getLogger("kakehashi.access")
 COMPANY_RESULTS = 10
 HISTORY_LIMIT = 50
+# Long texts a list row never shows (exports and the detail page read them).
+VISIT_LIST_DEFERRED = ("summary", "search_text", "draft_data", "review_comment")
 
 
 # --- Helpers -------------------------------------------------------------------------------------------------------
@@ -109,6 +115,25 @@ def visit_today(request):
 # --- List and exports ----------------------------------------------------------------------------------------------
 
 
+def _list_count_key(request, programme: Programme | None) -> str | None:
+    """The cache key of this list's total: the programme's visit version (bumped by every counted change, see
+    `insights.signals`) plus the newest of the user's own records (drafts do not bump the version), the user
+    (visibility differs by role) and the filters. Another person's brand-new draft shows in a manager's total
+    within `cache_seconds()`; the rows themselves are always read fresh."""
+    if programme is None or cache_seconds() <= 0:
+        return None
+    version = (
+        ProgressVersion.objects.filter(programme_id=programme.pk).order_by().values_list("version", flat=True).first()
+    )
+    own_latest = Visit.objects.filter(programme=programme, recorded_by=request.user).aggregate(
+        latest=Max("updated_at")
+    )["latest"]
+    own_stamp = own_latest.timestamp() if own_latest else 0
+    filters = sorted((k, v) for k, v in request.GET.lists() if k not in ("page", "sort"))
+    digest = hashlib.sha256(repr((filters, translation.get_language())).encode()).hexdigest()[:16]
+    return f"outreach:visit-list-count:{programme.pk}:{version or 0}:{own_stamp}:{request.user.pk}:{digest}"
+
+
 @login_required
 @require_GET
 def visit_list(request):
@@ -119,7 +144,8 @@ def visit_list(request):
     )
     for message in result.ignored:
         messages.warning(request, message)
-    page = paginate(request, result.queryset)
+    queryset = result.queryset.defer(*VISIT_LIST_DEFERRED)
+    page = paginate(request, queryset, count_key=_list_count_key(request, programme), count_seconds=cache_seconds())
     query = request.GET.copy()
     query.pop("page", None)
     context = {
