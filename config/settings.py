@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kakehashi.outreach",
     "kakehashi.companies",
     "kakehashi.insights",
+    "kakehashi.planning",
     "kakehashi.api",
     "kakehashi.demo",
 ]
@@ -235,3 +236,11 @@ API_TOKEN_PREFIX = "khs_"  # noqa: S105 — a public prefix, not a secret
 KAKEHASHI_NTA_IMPORT_MAX_BYTES = int(os.environ.get("KAKEHASHI_NTA_IMPORT_MAX_BYTES", str(600 * 1024 * 1024)))
 # Largest designated/company list accepted for import (bytes); larger files get a clear "too large" answer.
 KAKEHASHI_IMPORT_MAX_BYTES = int(os.environ.get("KAKEHASHI_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+
+# --- Visit planning ------------------------------------------------------------------------
+# Travel is estimated as straight line × detour factor ÷ speed (set per programme on the planning
+# screen). With an OSRM-compatible routing engine (OSRM, or Valhalla's OSRM mode) the planner asks it
+# for road distances and times instead; pairs it cannot route fall back to the estimate.
+PLANNING_ROUTING_URL = os.environ.get("PLANNING_ROUTING_URL", "")
+PLANNING_ROUTING_PROFILE = os.environ.get("PLANNING_ROUTING_PROFILE", "car")
+PLANNING_ROUTING_TIMEOUT = float(os.environ.get("PLANNING_ROUTING_TIMEOUT", "30"))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("insights/", include("kakehashi.insights.urls")),
     path("outreach/", include("kakehashi.outreach.urls")),
     path("library/", include("kakehashi.outreach.urls_library")),
+    path("planning/", include("kakehashi.planning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -8,6 +8,7 @@ from kakehashi.companies.api_registry import router as registry_router
 from kakehashi.insights.api import router as insights_router
 from kakehashi.outreach.api import router as outreach_router
 from kakehashi.outreach.api_visits import router as visits_router
+from kakehashi.planning.api import router as planning_router
 from kakehashi.reference.api import router as reference_router
 
 from .auth import API_AUTH
@@ -25,3 +26,4 @@ api.add_router("/", companies_router)
 api.add_router("/", registry_router)
 api.add_router("/", insights_router)
 api.add_router("/", visits_router)
+api.add_router("/", planning_router)

@@ -24,6 +24,8 @@ OFFICE = frozenset({Role.PREFECTURE, Role.MANAGER})
 NAV_ITEMS = [
     NavItem(_("ホーム"), "core:home", None),
     NavItem(_("今日の訪問"), "outreach:visit_today", frozenset({Role.MANAGER, Role.COMMUNICATOR})),
+    NavItem(_("訪問予定"), "planning:my_day", frozenset({Role.COMMUNICATOR})),
+    NavItem(_("訪問計画"), "planning:index", OFFICE),
     NavItem(_("訪問記録"), "outreach:visit_list", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR})),
     NavItem(_("企業等"), "companies:list", STAFF),
     NavItem(_("リスト取込"), "company_imports:list", OFFICE),

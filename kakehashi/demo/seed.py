@@ -23,6 +23,7 @@ from kakehashi.outreach.services import designation_add, membership_add, program
 from kakehashi.reference.models import CodeItem, Industry, Municipality, Prefecture
 
 from .library import seed_library, seed_library_usage
+from .planning import seed_planning
 from .users import DEMO_PASSWORD, DEMO_USERS
 from .visits import seed_visits
 
@@ -336,6 +337,7 @@ STEPS: list[Callable[..., object]] = []
 STEPS.append(seed_visits)
 STEPS.insert(0, seed_library)  # the manual and content exist before visits are recorded
 STEPS.append(seed_library_usage)  # answers and content shown at the demo visits
+STEPS.append(seed_planning)  # the approved visit plan, built around the visits already done
 
 
 @transaction.atomic

@@ -87,10 +87,13 @@ DEFINITIONS: dict[str, Any] = {
 def plan_quotas_for(programme: Programme) -> dict[str, dict[str, int]] | None:
     """The approved visit plan's quota per breakdown row: {"region": {code: quota}, …}, or None.
 
-    Visit plans arrive in a later issue; until a plan exists there are no quotas and the
-    dashboard shows no quota column.
+    The quotas come from the programme's approved visit plan (`kakehashi.planning`): its region ×
+    industry quotas summed per region and per JSIC 大分類, and its business-form quotas. Until a plan
+    is approved there are no quotas and the dashboard shows no quota column.
     """
-    return None
+    from kakehashi.planning.selectors import approved_quotas
+
+    return approved_quotas(programme)
 
 
 def cache_seconds() -> int:

@@ -115,8 +115,10 @@ FOLLOW_UP_BEHIND_DAYS = 30
 
 
 def planned_visits_for(user, programme: Programme | None, *, today: datetime.date) -> list:
-    """Hook for the visit plan (a later issue): the user's planned visits for today and the coming days."""
-    return []
+    """The user's visits in the approved visit plan for today and the coming days (`PlanVisit`s, in order)."""
+    from kakehashi.planning.selectors import upcoming_for
+
+    return upcoming_for(user, programme, today=today)
 
 
 def field_home_for(user, programme: Programme | None, *, today: datetime.date) -> FieldHome:

@@ -183,7 +183,10 @@ def visit_new(request):
     programme = _programme(request)
     if programme is None or not request.user.has_perm("outreach.add_visit", programme):
         raise PermissionDenied
-    return redirect("outreach:visit_edit", uuid=uuid_lib.uuid4())
+    target = reverse("outreach:visit_edit", kwargs={"uuid": uuid_lib.uuid4()})
+    company = request.GET.get("company", "")
+    # From the visit plan's day: start the report with the planned company picked.
+    return redirect(f"{target}?company={company}" if company.isdigit() else target)
 
 
 def _form_context(request, *, form, visit, programme, uuid, hearing, new_company_form=None) -> dict:
@@ -234,6 +237,8 @@ def visit_edit(request, uuid):
     """The report form: new (not yet saved) or a draft, a returned report, or (managers) any report."""
     visit, programme = _editable_or_new(request, uuid)
     form = VisitForm(request.POST or None, user=request.user, programme=programme, visit=visit)
+    if visit is None and request.method == "GET" and request.GET.get("company", "").isdigit():
+        form.initial["company"] = int(request.GET["company"])  # shown only if the user may see it
     hearing = visit_hearing.for_form(programme=programme, visit=visit, data=request.POST or None, form=form)
     if request.method == "POST":
         form.is_valid()
