@@ -465,7 +465,8 @@ def _solve_tours(
         if stops:
             tours.append((c, month, stops))
     dropped = [i for i in pending if i not in visited]
-    return tours, int(result.cost()), bool(solution.is_feasible()), dropped
+    cost = result.cost()  # PyVRP reports an infeasible best solution's cost as infinity
+    return tours, int(cost) if math.isfinite(cost) else None, bool(solution.is_feasible()), dropped
 
 
 class _ReportingStop:
