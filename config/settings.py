@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "kakehashi.companies",
     "kakehashi.insights",
     "kakehashi.planning",
+    "kakehashi.events",
+    "kakehashi.community",
+    "kakehashi.portal",
     "kakehashi.api",
     "kakehashi.demo",
 ]
@@ -107,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kakehashi.core.context_processors.kakehashi",
+                "kakehashi.portal.context_processors.portal",
             ],
             "builtins": ["kakehashi.core.templatetags.ja_dates"],
         },
@@ -244,3 +248,26 @@ KAKEHASHI_IMPORT_MAX_BYTES = int(os.environ.get("KAKEHASHI_IMPORT_MAX_BYTES", st
 PLANNING_ROUTING_URL = os.environ.get("PLANNING_ROUTING_URL", "")
 PLANNING_ROUTING_PROFILE = os.environ.get("PLANNING_ROUTING_PROFILE", "car")
 PLANNING_ROUTING_TIMEOUT = float(os.environ.get("PLANNING_ROUTING_TIMEOUT", "30"))
+# --- Public portal (docs/decisions/014-portal.md) -------------------------------------------------
+KAKEHASHI_PORTAL_NAME = os.environ.get("KAKEHASHI_PORTAL_NAME", "地域DXポータル")
+# Origin used in links that leave by mail (confirmation, unsubscribe), e.g. https://portal.example.jp.
+# Empty: the origin of the request that caused the mail.
+KAKEHASHI_PUBLIC_BASE_URL = os.environ.get("KAKEHASHI_PUBLIC_BASE_URL", "")
+# Largest image accepted for articles (bytes).
+KAKEHASHI_PORTAL_IMAGE_MAX_BYTES = int(os.environ.get("KAKEHASHI_PORTAL_IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
+# Addresses told (without personal data) that a consultation request arrived; comma-separated.
+KAKEHASHI_PORTAL_CONSULTATION_NOTIFY = env_list("KAKEHASHI_PORTAL_CONSULTATION_NOTIFY")
+
+# --- Community (docs/decisions/015-community.md) -----------------------------------------------
+# How long a sign-up verification link stays valid (seconds); nothing is stored until it is opened.
+KAKEHASHI_COMMUNITY_SIGNUP_MAX_AGE = int(os.environ.get("KAKEHASHI_COMMUNITY_SIGNUP_MAX_AGE", str(3 * 24 * 60 * 60)))
+
+# --- Events (docs/decisions/013-events.md) -------------------------------------------------------
+# A registration's organisation is linked to a registry company when the matcher's top candidate scores at least
+# this (0–100) and leads the next one by the margin; otherwise staff resolve it on the match page.
+KAKEHASHI_EVENT_MATCH_MIN_SCORE = int(os.environ.get("KAKEHASHI_EVENT_MATCH_MIN_SCORE", "90"))
+KAKEHASHI_EVENT_MATCH_MARGIN = int(os.environ.get("KAKEHASHI_EVENT_MATCH_MARGIN", "5"))
+# Wall-clock bound of one table-mixing plan (seconds, all rounds).
+KAKEHASHI_EVENT_MIXING_SECONDS = float(os.environ.get("KAKEHASHI_EVENT_MIXING_SECONDS", "3"))
+# Public registrations accepted per client address per hour (a light brake on bots; the honeypot does the rest).
+KAKEHASHI_EVENT_REGISTRATIONS_PER_HOUR = int(os.environ.get("KAKEHASHI_EVENT_REGISTRATIONS_PER_HOUR", "20"))

@@ -12,8 +12,11 @@ urlpatterns = [
     path("companies/", include("kakehashi.companies.urls")),
     path("insights/", include("kakehashi.insights.urls")),
     path("outreach/", include("kakehashi.outreach.urls")),
+    path("events/", include("kakehashi.events.urls")),
     path("library/", include("kakehashi.outreach.urls_library")),
     path("planning/", include("kakehashi.planning.urls")),
+    path("", include("kakehashi.portal.urls")),  # /portal/…, /sitemap.xml, /robots.txt
+    path("community/", include("kakehashi.community.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

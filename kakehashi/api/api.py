@@ -3,12 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
+from kakehashi.community.api import router as community_router
 from kakehashi.companies.api import router as companies_router
 from kakehashi.companies.api_registry import router as registry_router
+from kakehashi.events.api import router as events_router
 from kakehashi.insights.api import router as insights_router
 from kakehashi.outreach.api import router as outreach_router
 from kakehashi.outreach.api_visits import router as visits_router
 from kakehashi.planning.api import router as planning_router
+from kakehashi.portal.api import router as portal_router
 from kakehashi.reference.api import router as reference_router
 
 from .auth import API_AUTH
@@ -27,3 +30,6 @@ api.add_router("/", registry_router)
 api.add_router("/", insights_router)
 api.add_router("/", visits_router)
 api.add_router("/", planning_router)
+api.add_router("/", community_router)
+api.add_router("/", events_router)
+api.add_router("/", portal_router)

@@ -32,7 +32,12 @@ NAV_ITEMS = [
     NavItem(_("法人番号データ"), "nta_import:upload", OFFICE),
     NavItem(_("マニュアル"), "library:manual_list", STAFF),
     NavItem(_("コンテンツ"), "library:content_list", STAFF),
+    NavItem(_("イベント"), "events:list", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR})),
     NavItem(_("進捗"), "insights:dashboard", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR})),
+    NavItem(_("コミュニティ"), "community:home", STAFF | {Role.COMPANY_MEMBER, Role.IT_COMPANY_MEMBER}),
+    NavItem(_("ポータル"), "portal:manage_articles", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COORDINATOR})),
+    NavItem(_("相談依頼"), "portal:consultation_inbox", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COORDINATOR})),
+    NavItem(_("自社の掲載"), "portal:my_profiles", frozenset({Role.IT_COMPANY_MEMBER})),
     NavItem(_("コード表"), "reference:index", STAFF),
     NavItem(_("変更履歴"), "core:changelog", OFFICE),
 ]

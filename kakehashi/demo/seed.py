@@ -22,8 +22,11 @@ from kakehashi.outreach.models import DesignatedCompany, Programme
 from kakehashi.outreach.services import designation_add, membership_add, programme_create
 from kakehashi.reference.models import CodeItem, Industry, Municipality, Prefecture
 
+from .community import seed_community
+from .events import seed_events
 from .library import seed_library, seed_library_usage
 from .planning import seed_planning
+from .portal import seed_portal
 from .users import DEMO_PASSWORD, DEMO_USERS
 from .visits import seed_visits
 
@@ -338,6 +341,9 @@ STEPS.append(seed_visits)
 STEPS.insert(0, seed_library)  # the manual and content exist before visits are recorded
 STEPS.append(seed_library_usage)  # answers and content shown at the demo visits
 STEPS.append(seed_planning)  # the approved visit plan, built around the visits already done
+STEPS.append(seed_events)  # seminars and exchange workshops with attendance, surveys and table plans
+STEPS.append(seed_portal)  # portal articles, the IT-company directory (before community), leads, subscribers
+STEPS.append(seed_community)  # community members, threads, introductions and co-creation projects (one launched)
 
 
 @transaction.atomic

@@ -1,0 +1,60 @@
+"""Who may see and run events.
+
+Prefecture staff, programme managers and communicators of a programme see its events and run check-in (the
+people at the reception desk); managers and prefecture staff create, edit and publish events, send surveys and
+plan tables. Coordinators and partner staff have no access to registrations (personal information) yet.
+Public pages (registration, ticket, survey) need no account: they are reached by the event's public id or a
+signed personal link.
+"""
+
+import rules
+
+from kakehashi.accounts.choices import Role
+from kakehashi.accounts.rules import has_role, is_superuser
+
+EVENT_STAFF = (Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR)
+EVENT_OWNERS = (Role.PREFECTURE, Role.MANAGER)
+
+
+def _roles_in(user, programme_id: int | None) -> frozenset[str]:
+    if programme_id is None or not user.is_authenticated:
+        return frozenset()
+    cache = user.__dict__.setdefault("_kh_event_programme_roles", {})
+    if programme_id not in cache:
+        from kakehashi.outreach.models import ProgrammeMembership
+
+        cache[programme_id] = frozenset(
+            ProgrammeMembership.objects.filter(programme_id=programme_id, user=user).values_list("role", flat=True)
+        )
+    return cache[programme_id]
+
+
+def _event_role(*roles: str):
+    @rules.predicate(name="event_role:" + ",".join(roles))
+    def predicate(user, event) -> bool:
+        return event is not None and bool(_roles_in(user, event.programme_id) & set(roles))
+
+    return predicate
+
+
+def _programme_role(*roles: str):
+    @rules.predicate(name="event_programme_role:" + ",".join(roles))
+    def predicate(user, programme) -> bool:
+        return programme is not None and bool(_roles_in(user, programme.pk) & set(roles))
+
+    return predicate
+
+
+can_use_events = is_superuser | has_role(*EVENT_STAFF)
+can_view_event = is_superuser | _event_role(*EVENT_STAFF)
+can_change_event = is_superuser | _event_role(*EVENT_OWNERS)
+can_check_in = can_view_event
+can_add_event = is_superuser | _programme_role(*EVENT_OWNERS)
+can_view_event_kpis = is_superuser | _programme_role(*EVENT_STAFF)
+
+rules.add_perm("events.use_events", can_use_events)
+rules.add_perm("events.view_event", can_view_event)
+rules.add_perm("events.change_event", can_change_event)
+rules.add_perm("events.check_in", can_check_in)
+rules.add_perm("events.add_event", can_add_event)
+rules.add_perm("events.view_kpis", can_view_event_kpis)
