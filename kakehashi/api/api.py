@@ -9,6 +9,8 @@ from kakehashi.insights.api import router as insights_router
 from kakehashi.outreach.api import router as outreach_router
 from kakehashi.outreach.api_visits import router as visits_router
 from kakehashi.reference.api import router as reference_router
+from kakehashi.sharing.api import router as sharing_router
+from kakehashi.reports.api import router as reports_router
 
 from .auth import API_AUTH
 
@@ -25,3 +27,5 @@ api.add_router("/", companies_router)
 api.add_router("/", registry_router)
 api.add_router("/", insights_router)
 api.add_router("/", visits_router)
+api.add_router("/", sharing_router)
+api.add_router("/", reports_router)

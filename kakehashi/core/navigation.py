@@ -24,15 +24,30 @@ OFFICE = frozenset({Role.PREFECTURE, Role.MANAGER})
 NAV_ITEMS = [
     NavItem(_("ホーム"), "core:home", None),
     NavItem(_("今日の訪問"), "outreach:visit_today", frozenset({Role.MANAGER, Role.COMMUNICATOR})),
-    NavItem(_("訪問記録"), "outreach:visit_list", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR})),
+    NavItem(
+        _("訪問記録"),
+        "outreach:visit_list",
+        frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR, Role.COORDINATOR}),
+    ),
     NavItem(_("企業等"), "companies:list", STAFF),
     NavItem(_("リスト取込"), "company_imports:list", OFFICE),
     NavItem(_("法人番号データ"), "nta_import:upload", OFFICE),
     NavItem(_("マニュアル"), "library:manual_list", STAFF),
     NavItem(_("コンテンツ"), "library:content_list", STAFF),
     NavItem(_("進捗"), "insights:dashboard", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR})),
+    NavItem(
+        _("紹介"),
+        "sharing:referral_list",
+        frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR, Role.COORDINATOR}),
+    ),
+    NavItem(_("伴走支援候補"), "sharing:priority_list", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COORDINATOR})),
+    NavItem(_("助言の依頼"), "sharing:advice_list", frozenset({Role.MANAGER, Role.COMMUNICATOR, Role.COORDINATOR})),
+    NavItem(_("定期報告"), "reports:list", OFFICE),
     NavItem(_("コード表"), "reference:index", STAFF),
     NavItem(_("変更履歴"), "core:changelog", OFFICE),
+    NavItem(_("アクセス記録"), "privacy:access_log", frozenset({Role.PREFECTURE})),
+    NavItem(_("削除請求"), "privacy:erasure_list", OFFICE),
+    NavItem(_("データ引継ぎ"), "handover:export_list", frozenset({Role.PREFECTURE})),
 ]
 
 

@@ -23,6 +23,9 @@ from kakehashi.outreach.services import designation_add, membership_add, program
 from kakehashi.reference.models import CodeItem, Industry, Municipality, Prefecture
 
 from .library import seed_library, seed_library_usage
+from .privacy import seed_privacy
+from .reports import seed_reports
+from .sharing import seed_sharing
 from .users import DEMO_PASSWORD, DEMO_USERS
 from .visits import seed_visits
 
@@ -336,6 +339,9 @@ STEPS: list[Callable[..., object]] = []
 STEPS.append(seed_visits)
 STEPS.insert(0, seed_library)  # the manual and content exist before visits are recorded
 STEPS.append(seed_library_usage)  # answers and content shown at the demo visits
+STEPS.append(seed_sharing)  # referrals, advice threads and the priority list from the shared visits
+STEPS.append(seed_privacy)  # demo authenticators for the accounts that must use one; a deletion request
+STEPS.append(seed_reports)  # last month's periodic report (after every step that records data)
 
 
 @transaction.atomic
