@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "kakehashi.events",
     "kakehashi.community",
     "kakehashi.portal",
+    "kakehashi.sharing",
+    "kakehashi.reports",
+    "kakehashi.privacy",
+    "kakehashi.handover",
     "kakehashi.api",
     "kakehashi.demo",
 ]
@@ -89,7 +93,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kakehashi.privacy.middleware.AccessContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kakehashi.accounts.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kakehashi.core.middleware.CurrentProgrammeMiddleware",
@@ -161,6 +167,13 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Signed-in sessions also end after this many seconds without a request (0 turns the idle limit off).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(60 * 60)))
+# Login throttling: after this many failed attempts for one username from one address, wait this long.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", str(15 * 60)))
+# Roles that must use a second factor (TOTP) to sign in; superusers always must.
+KAKEHASHI_MFA_REQUIRED_ROLES = env_list("KAKEHASHI_MFA_REQUIRED_ROLES", "prefecture,manager")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -235,6 +248,8 @@ LOGGING = {
 
 # --- Kakehashi ------------------------------------------------------------------------------
 KAKEHASHI_SITE_NAME = os.environ.get("KAKEHASHI_SITE_NAME", "Kakehashi 架け橋")
+# The site's public address, for links in notification e-mails (referrals, advice threads).
+KAKEHASHI_BASE_URL = os.environ.get("KAKEHASHI_BASE_URL", "http://localhost:8000")
 API_TOKEN_PREFIX = "khs_"  # noqa: S105 — a public prefix, not a secret
 # Largest 法人番号公表サイト file accepted by the upload page (the national 全件 zip is ~500 MB unpacked).
 KAKEHASHI_NTA_IMPORT_MAX_BYTES = int(os.environ.get("KAKEHASHI_NTA_IMPORT_MAX_BYTES", str(600 * 1024 * 1024)))
@@ -271,3 +286,5 @@ KAKEHASHI_EVENT_MATCH_MARGIN = int(os.environ.get("KAKEHASHI_EVENT_MATCH_MARGIN"
 KAKEHASHI_EVENT_MIXING_SECONDS = float(os.environ.get("KAKEHASHI_EVENT_MIXING_SECONDS", "3"))
 # Public registrations accepted per client address per hour (a light brake on bots; the honeypot does the rest).
 KAKEHASHI_EVENT_REGISTRATIONS_PER_HOUR = int(os.environ.get("KAKEHASHI_EVENT_REGISTRATIONS_PER_HOUR", "20"))
+# Handover bundles written from the screen (all data, personal information included): outside MEDIA_ROOT.
+KAKEHASHI_HANDOVER_DIR = Path(os.environ.get("KAKEHASHI_HANDOVER_DIR", VAR_DIR / "handover"))

@@ -85,3 +85,42 @@ class ApiToken(models.Model):
 
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class TOTPDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238). The shared secret must be readable to check codes, so it is
+    stored as is (like django-otp); the database is the protected store. `last_used_step` refuses a code twice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("ユーザー"), on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(_("共有シークレット"), max_length=64)
+    confirmed_at = models.DateTimeField(_("登録日時"))
+    last_used_step = models.BigIntegerField(_("最後に使ったコードの時間枠"), default=0)
+
+    class Meta:
+        verbose_name = _("二要素認証（認証アプリ）")
+        verbose_name_plural = _("二要素認証（認証アプリ）")
+        ordering = ["user"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code for when the phone is lost. Only a SHA-256 digest is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ユーザー"), on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(_("ハッシュ"), max_length=64)
+    used_at = models.DateTimeField(_("使用日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("リカバリーコード")
+        verbose_name_plural = _("リカバリーコード")
+        ordering = ["user", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="recoverycode_unique_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.pk}"

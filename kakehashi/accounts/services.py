@@ -103,3 +103,98 @@ def token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- Two-factor sign-in (TOTP) ---------------------------------------------------------------------------------------
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    from .mfa import new_recovery_codes, recovery_digest
+    from .models import RecoveryCode
+
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = new_recovery_codes()
+    RecoveryCode.objects.bulk_create(RecoveryCode(user=user, digest=recovery_digest(user.pk, c)) for c in codes)
+    return codes
+
+
+@transaction.atomic
+def mfa_enroll(*, actor: User | None, user: User, secret: str, code: str) -> list[str]:
+    """Register the authenticator app whose `secret` produced `code`; returns new recovery codes (shown once).
+
+    Raises ValidationError when the code does not match (the app was not set up right)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .mfa import code_is_valid
+    from .models import TOTPDevice
+
+    step = code_is_valid(secret, code)
+    if step is None:
+        raise ValidationError(
+            _("確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。")
+        )
+    device, created = TOTPDevice.objects.update_or_create(
+        user=user, defaults={"secret": secret, "confirmed_at": timezone.now(), "last_used_step": step}
+    )
+    codes = _recovery_codes_replace(user)
+    log_change(
+        actor=actor,
+        instance=device,
+        action=ChangeAction.CREATE if created else ChangeAction.UPDATE,
+        after={"user_id": user.pk, "confirmed_at": device.confirmed_at.isoformat()},
+        note="mfa enrolled",
+    )
+    return codes
+
+
+@transaction.atomic
+def mfa_verify(*, user: User, code: str) -> str | None:
+    """Check a sign-in code: a TOTP code (each accepted once) or an unused recovery code (then spent).
+
+    Returns "totp" or "recovery" when accepted, else None."""
+    from .mfa import code_is_valid, recovery_digest
+    from .models import RecoveryCode, TOTPDevice
+
+    device = TOTPDevice.objects.select_for_update().filter(user=user).first()
+    if device is None:
+        return None
+    step = code_is_valid(device.secret, code, after_step=device.last_used_step)
+    if step is not None:
+        device.last_used_step = step
+        device.save(update_fields=["last_used_step"])
+        return "totp"
+    recovery = (
+        RecoveryCode.objects.select_for_update()
+        .filter(user=user, digest=recovery_digest(user.pk, code or ""), used_at__isnull=True)
+        .first()
+    )
+    if recovery is not None:
+        recovery.used_at = timezone.now()
+        recovery.save(update_fields=["used_at"])
+        log_change(actor=user, instance=device, action=ChangeAction.STATUS, after={}, note="recovery code used")
+        return "recovery"
+    return None
+
+
+@transaction.atomic
+def mfa_recovery_codes_regenerate(*, actor: User, user: User) -> list[str]:
+    from .models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user)
+    codes = _recovery_codes_replace(user)
+    log_change(actor=actor, instance=device, action=ChangeAction.STATUS, after={}, note="recovery codes replaced")
+    return codes
+
+
+@transaction.atomic
+def mfa_reset(*, actor: User, user: User) -> None:
+    """Remove a user's authenticator (lost phone): an administrator's action; they enrol again at next sign-in."""
+    from .models import RecoveryCode, TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).first()
+    if device is None:
+        return
+    log_change(actor=actor, instance=device, action=ChangeAction.DELETE, before={"user_id": user.pk}, after={})
+    RecoveryCode.objects.filter(user=user).delete()
+    device.delete()

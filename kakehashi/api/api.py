@@ -13,6 +13,8 @@ from kakehashi.outreach.api_visits import router as visits_router
 from kakehashi.planning.api import router as planning_router
 from kakehashi.portal.api import router as portal_router
 from kakehashi.reference.api import router as reference_router
+from kakehashi.reports.api import router as reports_router
+from kakehashi.sharing.api import router as sharing_router
 
 from .auth import API_AUTH
 
@@ -33,3 +35,5 @@ api.add_router("/", planning_router)
 api.add_router("/", community_router)
 api.add_router("/", events_router)
 api.add_router("/", portal_router)
+api.add_router("/", sharing_router)
+api.add_router("/", reports_router)

@@ -4,7 +4,6 @@ The generic writers (`safe_cell`, `write_csv`, `write_xlsx`, responses) live in 
 and are re-exported here for convenience. Coded attributes are written as a code column and a label column.
 """
 
-import logging
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
@@ -20,7 +19,6 @@ from .selectors import with_designation
 
 __all__ = ["company_export_response", "company_rows", "export_header", "safe_cell", "write_csv", "write_xlsx"]
 
-access_log = logging.getLogger("kakehashi.access")
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_CHUNK = 2000
 
@@ -172,7 +170,10 @@ def company_export_response(queryset: QuerySet[Company], *, fmt: str, user, prog
     queryset = with_designation(queryset, programme)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{_('企業等')}_{stamp}.{fmt}"
-    access_log.info("registry export format=%s user=%s programme=%s", fmt, user.pk, getattr(programme, "pk", None))
+    from kakehashi.privacy.choices import AccessAction
+    from kakehashi.privacy.services import access_record
+
+    access_record(actor=user, action=AccessAction.REGISTRY_EXPORT, target=programme, detail={"format": fmt})
     if fmt == "csv":
         return csv_response(company_rows(queryset), export_header(), filename=filename)
     return xlsx_response(company_rows(queryset), export_header(), filename=filename, sheet_title=_("企業等"))

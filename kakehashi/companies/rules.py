@@ -5,6 +5,8 @@ import rules
 from kakehashi.accounts.choices import Role
 from kakehashi.accounts.rules import has_role, is_superuser
 
+from .models import Contact
+
 # Everyone who works on a programme may look companies up; company and IT-company members may not.
 is_registry_viewer = is_superuser | has_role(
     Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR, Role.COORDINATOR, Role.PARTNER
@@ -22,13 +24,25 @@ _is_contact_role = has_role(Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR)
 def can_view_contacts(user, company=None) -> bool:
     """担当者 (personal information) are shown only to the roles that need them for their work.
 
-    Superusers (system administrators), partners, coordinators and company members do not see them.
-    Coordinators will be let in here per company once visits record the company's consent to share.
+    Superusers (system administrators), partners and company members do not see them. Coordinators see, per
+    company (or per contact when `company` is a `Contact`), only the contacts named on a referral whose consent
+    covers contact details (`kakehashi.sharing.selectors.shared_contact_ids`); never without an object.
     """
+    if _is_contact_role(user):
+        return True
+    if company is None or not user.is_authenticated or not user.has_role(Role.COORDINATOR):
+        return False
+    from kakehashi.sharing.selectors import shared_contact_ids
+
+    if isinstance(company, Contact):
+        return shared_contact_ids(user).filter(contact_id=company.pk).exists()
+    return shared_contact_ids(user, company).exists()
+
+
+@rules.predicate
+def can_change_contacts(user, company=None) -> bool:
     return _is_contact_role(user)
 
-
-can_change_contacts = can_view_contacts
 
 rules.add_perm("companies.view_company", is_registry_viewer)
 rules.add_perm("companies.add_company", is_registry_editor)

@@ -10,6 +10,7 @@ from itertools import combinations
 
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
 
+from kakehashi.accounts.choices import Role
 from kakehashi.outreach.models import DesignatedCompany, Programme
 from kakehashi.outreach.selectors import programmes_for
 
@@ -18,6 +19,9 @@ from .models import Company, Contact
 from .registry_matching import similar_companies
 from .rules import may_view_contacts
 
+# Roles that see the whole registry of their programmes' prefectures, and roles that see every contact.
+REGISTRY_WIDE_ROLES = (Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR, Role.PARTNER)
+CONTACT_ROLES = (Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR)
 LIST_RELATED = ("municipality__prefecture", "industry", "legal_form", "business_form", "employees_band", "revenue_band")
 
 
@@ -27,6 +31,11 @@ def companies_for(user) -> QuerySet[Company]:
         return Company.objects.none()
     if user.is_superuser:
         return Company.objects.all()
+    if user.has_role(Role.COORDINATOR) and not user.has_role(*REGISTRY_WIDE_ROLES):
+        # Coordinators see only the companies that agreed to share with the foundation (APPI; see sharing).
+        from kakehashi.sharing.selectors import coordinator_company_ids
+
+        return Company.objects.filter(pk__in=coordinator_company_ids(user))
     programmes = programmes_for(user)
     if not programmes.exists():
         return Company.objects.none()
@@ -63,6 +72,11 @@ def contacts_for(user, company: Company) -> QuerySet[Contact]:
     """The company's contacts, only for those allowed to see personal information; otherwise none."""
     if not may_view_contacts(user, company):
         return Contact.objects.none()
+    if not user.has_role(*CONTACT_ROLES):
+        # A coordinator: only the contacts whose consent covers them.
+        from kakehashi.sharing.selectors import shared_contact_ids
+
+        return company.contacts.filter(pk__in=shared_contact_ids(user, company))
     return company.contacts.all()
 
 

@@ -1,7 +1,6 @@
 """Registry screens: list (with search-as-you-type and exports), detail, edit, contacts, duplicates, merge."""
 
 import copy
-import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +25,6 @@ from .models import Contact
 from .registry_matching import probable_matches
 from .rules import may_change_contacts, may_view_contacts
 
-access_log = logging.getLogger("kakehashi.access")
 DUPLICATES_PER_PAGE = 20
 HISTORY_LIMIT = 50
 
@@ -100,8 +98,10 @@ def company_detail(request, pk: int):
     company = _company_or_404(request, pk)
     can_view_contacts = may_view_contacts(request.user, company)
     contacts = list(selectors.contacts_for(request.user, company)) if can_view_contacts else []
-    if can_view_contacts:
-        access_log.info("contacts viewed company=%s user=%s count=%s", company.pk, request.user.pk, len(contacts))
+    if contacts:
+        from kakehashi.privacy.services import contact_view_record
+
+        contact_view_record(actor=request.user, contacts=contacts, via=company)
     source_labels = dict(CompanySource.choices)
     context = {
         "company": company,

@@ -26,7 +26,11 @@ NAV_ITEMS = [
     NavItem(_("今日の訪問"), "outreach:visit_today", frozenset({Role.MANAGER, Role.COMMUNICATOR})),
     NavItem(_("訪問予定"), "planning:my_day", frozenset({Role.COMMUNICATOR})),
     NavItem(_("訪問計画"), "planning:index", OFFICE),
-    NavItem(_("訪問記録"), "outreach:visit_list", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR})),
+    NavItem(
+        _("訪問記録"),
+        "outreach:visit_list",
+        frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR, Role.COORDINATOR}),
+    ),
     NavItem(_("企業等"), "companies:list", STAFF),
     NavItem(_("リスト取込"), "company_imports:list", OFFICE),
     NavItem(_("法人番号データ"), "nta_import:upload", OFFICE),
@@ -38,8 +42,19 @@ NAV_ITEMS = [
     NavItem(_("ポータル"), "portal:manage_articles", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COORDINATOR})),
     NavItem(_("相談依頼"), "portal:consultation_inbox", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COORDINATOR})),
     NavItem(_("自社の掲載"), "portal:my_profiles", frozenset({Role.IT_COMPANY_MEMBER})),
+    NavItem(
+        _("紹介"),
+        "sharing:referral_list",
+        frozenset({Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR, Role.COORDINATOR}),
+    ),
+    NavItem(_("伴走支援候補"), "sharing:priority_list", frozenset({Role.PREFECTURE, Role.MANAGER, Role.COORDINATOR})),
+    NavItem(_("助言の依頼"), "sharing:advice_list", frozenset({Role.MANAGER, Role.COMMUNICATOR, Role.COORDINATOR})),
+    NavItem(_("定期報告"), "reports:list", OFFICE),
     NavItem(_("コード表"), "reference:index", STAFF),
     NavItem(_("変更履歴"), "core:changelog", OFFICE),
+    NavItem(_("アクセス記録"), "privacy:access_log", frozenset({Role.PREFECTURE})),
+    NavItem(_("削除請求"), "privacy:erasure_list", OFFICE),
+    NavItem(_("データ引継ぎ"), "handover:export_list", frozenset({Role.PREFECTURE})),
 ]
 
 

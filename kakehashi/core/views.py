@@ -8,7 +8,7 @@ from kakehashi.outreach.selectors import programme_roles, programmes_for
 
 from .middleware import SESSION_KEY
 from .pagination import paginate
-from .selectors import changelog_for
+from .selectors import changelog_for, changelog_models
 
 
 @login_required
@@ -37,8 +37,11 @@ def changelog(request):
     if not request.user.has_perm("core.view_changelog"):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
-    page = paginate(request, changelog_for(request.user, query=query))
-    return render(request, "core/changelog.html", {"page": page, "query": query})
+    model = request.GET.get("model", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    page = paginate(request, changelog_for(request.user, query=query, model=model, actor=actor))
+    context = {"page": page, "query": query, "model": model, "actor": actor, "models": changelog_models()}
+    return render(request, "core/changelog.html", context)
 
 
 def healthz(request):

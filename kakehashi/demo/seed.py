@@ -27,6 +27,9 @@ from .events import seed_events
 from .library import seed_library, seed_library_usage
 from .planning import seed_planning
 from .portal import seed_portal
+from .privacy import seed_privacy
+from .reports import seed_reports
+from .sharing import seed_sharing
 from .users import DEMO_PASSWORD, DEMO_USERS
 from .visits import seed_visits
 
@@ -344,6 +347,9 @@ STEPS.append(seed_planning)  # the approved visit plan, built around the visits 
 STEPS.append(seed_events)  # seminars and exchange workshops with attendance, surveys and table plans
 STEPS.append(seed_portal)  # portal articles, the IT-company directory (before community), leads, subscribers
 STEPS.append(seed_community)  # community members, threads, introductions and co-creation projects (one launched)
+STEPS.append(seed_sharing)  # referrals, advice threads and the priority list from the shared visits
+STEPS.append(seed_privacy)  # demo authenticators for the accounts that must use one; a deletion request
+STEPS.append(seed_reports)  # last month's periodic report (after every step that records data)
 
 
 @transaction.atomic

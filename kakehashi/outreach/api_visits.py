@@ -217,7 +217,7 @@ class VisitOut(Schema):
     def resolve_contact(obj, context):
         request = context.get("request") if context else None
         user = getattr(request, "auth", None)
-        if obj.contact_id is None or user is None or not user.has_perm("companies.view_contact", obj.company):
+        if obj.contact_id is None or user is None or not user.has_perm("companies.view_contact", obj.contact):
             return None
         c = obj.contact
         return {"name": c.name, "title": c.title, "phone": c.phone, "email": c.email}
@@ -435,7 +435,8 @@ def create_visit(
 )
 def list_visits(request, filters: Query[VisitFilters]):
     user = request.auth
-    _require_visits(request)
+    if not user.has_perm("outreach.list_visits"):
+        raise HttpError(403, _("訪問報告を利用する権限がありません。"))
     programme = None
     if filters.programme:
         programme = programmes_for(user).filter(code=filters.programme).first()

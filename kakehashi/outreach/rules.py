@@ -91,12 +91,16 @@ def is_visit_submitted(user, visit) -> bool:
 
 @rules.predicate
 def can_view_shared_visit(user, visit) -> bool:
-    """Coordinators and partner staff: no access to visit reports yet.
-
-    A later issue lets coordinators read the visits whose company agreed to share
-    (`visit.consent_share_foundation`) and partners the visits they accompanied; add it here.
-    """
-    return False
+    """Coordinators read the counted visits of their programme whose company agreed to share with the foundation
+    (`visit.consent_share_foundation`); `kakehashi.sharing.selectors.shared_visits_q` is the same rule as a query.
+    Partner staff: no access to visit reports yet (a later issue: the visits they accompanied)."""
+    return (
+        visit is not None
+        and visit.consent_share_foundation
+        and visit.status in ("submitted", "accepted")
+        and visit.company_id is not None
+        and Role.COORDINATOR in _programme_roles(user, visit.programme_id)
+    )
 
 
 is_visit_manager = _visit_programme_role(Role.MANAGER)
@@ -120,9 +124,12 @@ can_add_visit = _programme_role(Role.MANAGER, Role.COMMUNICATOR)
 # Screen level (no object): who may open the visit screens at all; objects are narrowed by selectors.
 can_use_visits = is_superuser | has_role(Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR)
 can_export_visits = is_superuser | has_role(Role.PREFECTURE, Role.MANAGER)
+# The visit list (and its API): also coordinators, who see only the visits shared with the foundation.
+can_list_visits = can_use_visits | has_role(Role.COORDINATOR)
 
 rules.add_perm("outreach.use_visits", can_use_visits)
 rules.add_perm("outreach.export_visits", can_export_visits)
+rules.add_perm("outreach.list_visits", can_list_visits)
 rules.add_perm("outreach.add_visit", can_add_visit)
 rules.add_perm("outreach.view_visit", can_view_visit)
 rules.add_perm("outreach.change_visit", can_change_visit)

@@ -52,6 +52,10 @@ def visits_for(user, *, programme: Programme | None = None) -> QuerySet[Visit]:
         visible |= Q(programme_id__in=ids) & ~Q(status=VisitStatus.DRAFT)
     if ids := by_role.get(Role.COMMUNICATOR):
         visible |= Q(programme_id__in=ids) & (Q(recorded_by=user) | ~Q(status=VisitStatus.DRAFT))
+    if ids := by_role.get(Role.COORDINATOR):
+        from kakehashi.sharing.selectors import shared_visits_q
+
+        visible |= shared_visits_q(ids)
     return queryset.filter(visible)
 
 

@@ -1,10 +1,11 @@
 """Exports of the filtered visit list: CSV (UTF-8 with BOM) and XLSX, code and label columns, formula-safe.
 
-No personal information: the contact person's details are not exported (only whether one was recorded).
+No personal information by default: only whether a contact person was recorded. With `include_contacts` (asked
+for with a reason, for roles that may see contacts) the contact's name, title, phone and e-mail are added; every
+export is recorded in the access log (`kakehashi.privacy`).
 Multi-valued codes are written as one cell each for codes and labels, joined with "; ".
 """
 
-import logging
 from collections.abc import Iterator
 
 from django.db.models import Prefetch, QuerySet
@@ -15,7 +16,6 @@ from kakehashi.core.exports import csv_response, xlsx_response
 
 from .models import Programme, Visit
 
-access_log = logging.getLogger("kakehashi.access")
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_CHUNK = 1000
 SEPARATOR = "; "
@@ -71,6 +71,16 @@ def export_header() -> list[str]:
     ]
 
 
+def contact_header() -> list[str]:
+    return [_("面談相手の氏名"), _("面談相手の役職"), _("面談相手の電話番号"), _("面談相手のメールアドレス")]
+
+
+def _contact_cells(contact) -> list[str]:
+    if contact is None:
+        return ["", "", "", ""]
+    return [contact.name, contact.title, contact.phone, contact.email]
+
+
 def _code(item) -> str:
     return item.code if item is not None else ""
 
@@ -109,9 +119,12 @@ def export_queryset(queryset: QuerySet[Visit]) -> QuerySet[Visit]:
     )
 
 
-def visit_rows(queryset: QuerySet[Visit]) -> Iterator[list]:
-    """One row per visit, in the order of `export_header()`."""
-    for v in export_queryset(queryset).iterator(chunk_size=EXPORT_CHUNK):
+def visit_rows(queryset: QuerySet[Visit], *, include_contacts: bool = False) -> Iterator[list]:
+    """One row per visit, in the order of `export_header()` (+ `contact_header()` with `include_contacts`)."""
+    queryset = export_queryset(queryset)
+    if include_contacts:
+        queryset = queryset.select_related("contact")
+    for v in queryset.iterator(chunk_size=EXPORT_CHUNK):
         challenges, barriers = _many(v.challenges.all()), _many(v.barriers.all())
         introductions, outcomes = _many(v.introductions.all()), _many(v.outcomes.all())
         company = v.company
@@ -159,14 +172,35 @@ def visit_rows(queryset: QuerySet[Visit]) -> Iterator[list]:
             v.submitted_at,
             v.reviewed_at,
             v.updated_at,
+            *(_contact_cells(v.contact) if include_contacts else []),
         ]
 
 
-def visit_export_response(queryset: QuerySet[Visit], *, fmt: str, user, programme: Programme | None):
-    """The download of `queryset` (already filtered and narrowed to `user`) as CSV or XLSX. Logged."""
+def visit_export_response(
+    queryset: QuerySet[Visit],
+    *,
+    fmt: str,
+    user,
+    programme: Programme | None,
+    include_contacts: bool = False,
+    reason: str = "",
+):
+    """The download of `queryset` (already filtered and narrowed to `user`) as CSV or XLSX. Recorded in the access
+    log; with `include_contacts` the caller has checked the permission and asked for the reason."""
+    from kakehashi.privacy.choices import AccessAction
+    from kakehashi.privacy.services import access_record
+
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{_('訪問報告')}_{stamp}.{fmt}"
-    access_log.info("visit export format=%s user=%s programme=%s", fmt, user.pk, getattr(programme, "pk", None))
+    access_record(
+        actor=user,
+        action=AccessAction.CONTACT_EXPORT if include_contacts else AccessAction.VISIT_EXPORT,
+        target=programme,
+        reason=reason,
+        detail={"format": fmt, "rows": queryset.count(), "contacts": include_contacts},
+    )
+    header = export_header() + (contact_header() if include_contacts else [])
+    rows = visit_rows(queryset, include_contacts=include_contacts)
     if fmt == "csv":
-        return csv_response(visit_rows(queryset), export_header(), filename=filename)
-    return xlsx_response(visit_rows(queryset), export_header(), filename=filename, sheet_title=_("訪問報告"))
+        return csv_response(rows, header, filename=filename)
+    return xlsx_response(rows, header, filename=filename, sheet_title=_("訪問報告"))

@@ -7,6 +7,11 @@ CASES = [
     Case("accounts:logout", set(ACTORS), method="post", ok_status={302}),
     Case("accounts:password_change", SIGNED_IN),
     Case("accounts:detail", SIGNED_IN),
+    # Without a half-finished sign-in the second step sends everyone back to the login page.
+    Case("accounts:mfa_verify", set(ACTORS), ok_status={302}),
+    Case("accounts:mfa_setup", SIGNED_IN),
+    # Not enrolled yet: sent to the setup page.
+    Case("accounts:mfa_recovery_codes", SIGNED_IN, method="post", ok_status={302}),
     Case(
         "accounts:token_revoke",
         # Only the owner may revoke: the token in this case belongs to someone else → 404 for all.

@@ -21,6 +21,15 @@ def _company(ctx):
     return {"company": CompanyFactory(name="株式会社山形精機", municipality=city)}
 
 
+def _shared_company(ctx):
+    """A company that also agreed, at a visit, to share with the foundation: coordinators may open it too."""
+    from kakehashi.sharing.tests.factories import shared_visit
+
+    objects = _company(ctx)
+    shared_visit(ctx["programme"], company=objects["company"])
+    return objects
+
+
 def _company_with_contact(ctx):
     from kakehashi.companies.tests.factories import ContactFactory
 
@@ -58,7 +67,7 @@ CASES = [
     Case("companies:export", EXPORTERS, kwargs={"fmt": "csv"}),
     Case("companies:create", EDITORS),
     Case("companies:create", EDITORS, method="post", data={"name": "新しい商店", "status": "active"}, ok_status={302}),
-    Case("companies:detail", STAFF, setup=_company, kwargs=_company_kwargs),
+    Case("companies:detail", STAFF, setup=_shared_company, kwargs=_company_kwargs),
     Case("companies:update", EDITORS, setup=_company, kwargs=_company_kwargs),
     Case(
         "companies:update",
@@ -114,7 +123,13 @@ CASES = [
 
 CASES += [
     Case("api:list_companies", STAFF, api=True),
-    Case("api:get_company", STAFF, api=True, setup=_company, kwargs=lambda ctx: {"company_id": ctx["company"].pk}),
+    Case(
+        "api:get_company",
+        STAFF,
+        api=True,
+        setup=_shared_company,
+        kwargs=lambda ctx: {"company_id": ctx["company"].pk},
+    ),
     Case("api:match_companies", STAFF, api=True, setup=_company, data={"name": "山形精機"}),
     Case("api:suggest_companies", STAFF, api=True, setup=_company, data={"q": "山形"}),
 ]

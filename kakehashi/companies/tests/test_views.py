@@ -175,7 +175,7 @@ def test_unknown_export_format_is_404(client_for):
         ("prefecture", True),
         ("manager", True),
         ("communicator", True),
-        ("coordinator", False),
+        # coordinator: per consent, in kakehashi/sharing/tests/test_consent.py
         ("partner", False),
         ("superuser", False),
     ],
@@ -209,7 +209,7 @@ def test_detail_shows_attributes_designations_and_history(client_for, company, p
 def test_merged_record_links_to_the_survivor(client_for, company):
     merged = CompanyFactory(name="山形精機（重複）", status=CompanyStatus.MERGED, merged_into=company)
 
-    body = client_for("coordinator").get(reverse("companies:detail", args=[merged.pk])).content.decode()
+    body = client_for("partner").get(reverse("companies:detail", args=[merged.pk])).content.decode()
 
     assert "統合されました" in body
     assert reverse("companies:detail", args=[company.pk]) in body

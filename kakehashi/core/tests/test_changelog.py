@@ -52,3 +52,26 @@ def test_admin_edit_is_logged(client, make_user, programme):
     entry = history_for(target).filter(note="admin").get()
     assert entry.changes["display_name"] == ["旧名", "新名"]
     assert entry.actor == admin
+
+
+def test_global_change_log_filters_by_type_of_any_app_and_by_actor(client_for, make_user):
+    from django.urls import reverse
+
+    from kakehashi.companies.tests.factories import ContactFactory
+    from kakehashi.privacy.services import erasure_request_register
+
+    manager = make_user("manager", username="kanri")
+    contact = ContactFactory()
+    log_change(actor=manager, instance=contact.company, action=ChangeAction.CREATE)
+    erasure = erasure_request_register(actor=manager, contact=contact, channel="email", received_on="2026-07-01")
+    client = client_for("prefecture")
+    url = reverse("core:changelog")
+
+    page = client.get(url, {"model": "privacy.erasurerequest"})
+    assert [e.object_id for e in page.context["page"]] == [str(erasure.pk)]
+    assert ("privacy.erasurerequest", "個人情報の削除請求") in page.context["models"]
+    assert client.get(url, {"actor": "kanri"}).context["page"].paginator.count == 2
+    assert client.get(url, {"actor": "someone-else"}).context["page"].paginator.count == 0
+    assert (
+        client.get(url, {"q": str(erasure.pk), "model": "privacy.erasurerequest"}).context["page"].paginator.count == 1
+    )

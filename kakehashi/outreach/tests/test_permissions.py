@@ -100,7 +100,7 @@ def _attachment_kwargs(ctx):
 
 CASES += [
     Case("outreach:visit_today", VISIT_STAFF),
-    Case("outreach:visit_list", VISIT_STAFF),
+    Case("outreach:visit_list", VISIT_STAFF | {"coordinator"}),  # coordinators: only shared visits
     Case("outreach:visit_new", RECORDERS, ok_status={302}),
     Case("outreach:visit_export", VISIT_EXPORTERS, kwargs={"fmt": "csv"}),
     Case("outreach:visit_company_search", VISIT_STAFF, data={"company_q": "テ"}),
@@ -163,7 +163,7 @@ CASES += [
     # The body is parsed before the view runs, so without a JSON body every signed-in caller gets 400; who may
     # record is tested with real bodies in test_visit_api.py.
     Case("api:create_visit", SIGNED_IN, method="post", api=True, ok_status={400, 422}),
-    Case("api:list_visits", VISIT_STAFF, api=True),
+    Case("api:list_visits", VISIT_STAFF | {"coordinator"}, api=True),
     Case(
         "api:get_visit",
         VISIT_STAFF,

@@ -1,7 +1,5 @@
 """Content-library screens: the list with filters, an item, its file (permission-checked), create/edit, usage."""
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +19,6 @@ from ..forms.content import ContentForm, filter_content
 from ..models import ContentItem
 from ..services import content as services
 
-access_log = logging.getLogger("kakehashi.access")
 HISTORY_LIMIT = 20
 USAGE_PAGE_SIZE = 50
 
@@ -86,7 +83,9 @@ def content_file(request, pk: int):
     item = _item_or_404(request, pk)
     if not item.file:
         raise Http404
-    access_log.info("content file downloaded item=%s user=%s", item.pk, request.user.pk)
+    from kakehashi.privacy.services import access_record
+
+    access_record(actor=request.user, action="content_download", target=item)
     inline = item.file_type in {"application/pdf", "image/png", "image/jpeg"}
     response = FileResponse(
         item.file.open("rb"),

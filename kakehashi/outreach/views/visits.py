@@ -3,7 +3,6 @@ exports, the detail with review, attachments, and the HTMX pieces of the form (c
 content suggestions)."""
 
 import hashlib
-import logging
 import uuid as uuid_lib
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kakehashi.companies.choices import CompanySource, CompanyStatus
 from kakehashi.companies.registry_matching import probable_matches, search_companies
+from kakehashi.companies.rules import may_view_contacts
 from kakehashi.companies.selectors import companies_for, with_designation
 from kakehashi.companies.services import company_create
 from kakehashi.core.changelog import history_for
@@ -36,7 +36,6 @@ from ..services import visits as services
 from ..visit_content import content_suggestions
 from ..visit_exports import EXPORT_FORMATS, visit_export_response
 
-access_log = logging.getLogger("kakehashi.access")
 COMPANY_RESULTS = 10
 HISTORY_LIMIT = 50
 # Long texts a list row never shows (exports and the detail page read them).
@@ -137,7 +136,7 @@ def _list_count_key(request, programme: Programme | None) -> str | None:
 @login_required
 @require_GET
 def visit_list(request):
-    _require(request, "outreach.use_visits")
+    _require(request, "outreach.list_visits")
     programme = _programme(request)
     result = filter_visits(
         visit_list_for(request.user, programme=programme), request.GET, programme=programme, user=request.user
@@ -155,6 +154,7 @@ def visit_list(request):
         "querystring": query.urlencode(),
         "can_add": bool(programme) and request.user.has_perm("outreach.add_visit", programme),
         "can_export": request.user.has_perm("outreach.export_visits"),
+        "can_export_contacts": request.user.has_perm("outreach.export_visits") and may_view_contacts(request.user),
     }
     return render_page_or_partial(request, "outreach/visit_list.html", context, "results")
 
@@ -169,7 +169,29 @@ def visit_export(request, fmt: str):
     result = filter_visits(
         visit_list_for(request.user, programme=programme), request.GET, programme=programme, user=request.user
     )
-    return visit_export_response(result.queryset, fmt=fmt, user=request.user, programme=programme)
+    include_contacts = request.GET.get("contacts") == "1"
+    reason = ""
+    if include_contacts:
+        if not may_view_contacts(request.user):
+            raise PermissionDenied
+        from kakehashi.privacy.exports import reason_or_form
+
+        reason, page = reason_or_form(
+            request,
+            title=_("担当者情報を含めて出力"),
+            back_url=reverse("outreach:visit_list"),
+            count=result.queryset.count(),
+        )
+        if page is not None:
+            return page
+    return visit_export_response(
+        result.queryset,
+        fmt=fmt,
+        user=request.user,
+        programme=programme,
+        include_contacts=include_contacts,
+        reason=reason,
+    )
 
 
 # --- The report form -----------------------------------------------------------------------------------------------
@@ -432,9 +454,11 @@ def visit_content_suggestions(request):
 def visit_detail(request, uuid):
     visit = _visit_or_404(request, uuid)
     user = request.user
-    can_view_contact = visit.contact_id is not None and user.has_perm("companies.view_contact", visit.company)
+    can_view_contact = visit.contact_id is not None and user.has_perm("companies.view_contact", visit.contact)
     if can_view_contact:
-        access_log.info("contact viewed visit=%s contact=%s user=%s", visit.pk, visit.contact_id, user.pk)
+        from kakehashi.privacy.services import contact_view_record
+
+        contact_view_record(actor=user, contacts=[visit.contact], via=visit)
     context = {
         "visit": visit,
         "can_view_contact": can_view_contact,
@@ -533,7 +557,9 @@ def attachment_download(request, uuid, pk: int):
     attachment = visit.attachments.filter(pk=pk).first()
     if attachment is None:
         raise Http404
-    access_log.info("attachment downloaded visit=%s attachment=%s user=%s", visit.pk, pk, request.user.pk)
+    from kakehashi.privacy.services import access_record
+
+    access_record(actor=request.user, action="attachment_download", target=attachment, detail={"visit_id": visit.pk})
     inline = attachment.content_type in {"image/jpeg", "image/png"}
     response = FileResponse(
         attachment.file.open("rb"),

@@ -16,4 +16,24 @@ class Command(BaseCommand):
                 continue
             role_text = "、".join(str(role.label) for role in roles) or "システム管理者（superuser）"
             self.stdout.write(f"  {username:<10} {role_text:<24} {display_name}")
-        self.stdout.write("-" * 60 + "\n")
+        self.stdout.write("-" * 60)
+        self._mfa_codes(existing)
+        self.stdout.write("")
+
+    def _mfa_codes(self, existing) -> None:
+        """Prefecture, manager and admin accounts sign in with a second factor (see kakehashi/demo/privacy.py)."""
+        import pyotp
+
+        from kakehashi.accounts.models import TOTPDevice
+
+        devices = (
+            TOTPDevice.objects.select_related("user").filter(user__username__in=existing).order_by("user__username")
+        )
+        if not devices:
+            return
+        self.stdout.write("二要素認証（確認コードは30秒ごとに変わります。認証アプリに登録するならキーを使用）")
+        for device in devices:
+            code = pyotp.TOTP(device.secret).now()
+            self.stdout.write(f"  {device.user.username:<10} 今のコード {code}   キー {device.secret}")
+        self.stdout.write("  コードを出し直す: python manage.py demo_logins")
+        self.stdout.write("-" * 60)

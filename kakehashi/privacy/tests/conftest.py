@@ -1,0 +1,1 @@
+from kakehashi.handover.tests.fixtures import demo_data  # noqa: F401

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "kakehashi.reports"
+    verbose_name = "定期報告"
