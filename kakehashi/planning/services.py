@@ -368,6 +368,8 @@ def _time(value: int | None) -> datetime.time | None:
 def report_as_json(report: t.QualityReport) -> dict[str, Any]:
     data = dataclasses.asdict(report)
     data["per_communicator"] = {str(k): v for k, v in data["per_communicator"].items()}
+    if data.get("workload") is not None:
+        data["workload"] = {str(k): v for k, v in data["workload"].items()}
     return data
 
 

@@ -1,8 +1,10 @@
-"""The plan's quality report: coverage, quota balance, travel (including the drive home), workload, alternatives."""
+"""The plan's quality report: coverage, quota balance, travel (including the drive home), workload and its spread
+over the communicators, alternatives."""
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from .balance import workload
 from .selection import quota_deviation
 from .travel import StraightLineTravel, TravelModel
 from .types import Alternative, PlanProblem, Point, QualityReport, ScheduledVisit
@@ -78,6 +80,7 @@ def build_report(
         row["km"] = round(row["km"], 1)
         row["hours"] = round(minutes_by_comm[communicator_id] / 60.0, 1)
 
+    load, spread = workload(problem.communicators, visits)
     total_km = sum(row["km"] for row in per_comm.values())
     total_minutes = sum(minutes_by_comm.values())
     return QualityReport(
@@ -93,6 +96,8 @@ def build_report(
         visits_per_day_max=max(per_day.values(), default=0),
         alternatives=dict(sorted(Counter(a.reason for a in alternatives).items())),
         solve_seconds=round(solve_seconds, 2),
+        workload=load,
+        workload_spread=spread,
     )
 
 
@@ -106,4 +111,5 @@ def baseline_summary(report: QualityReport) -> dict[str, float]:
         "visits": float(sum(row["visits"] for row in report.per_communicator.values())),
         "alternatives": float(sum(report.alternatives.values())),
         "solve_seconds": report.solve_seconds,
+        "workload_spread": report.workload_spread if report.workload_spread is not None else 0.0,
     }

@@ -2,6 +2,9 @@
 
 Modelling (chosen so PyVRP solves it well at ~420 visits × ~1,300 communicator-days):
 
+0. **Workload.** With `balance_tolerance` set, every company is first given to one communicator so that each
+   one's visits stay within the band around their share (`balance.assign`); PyVRP then routes each
+   communicator's companies on their own. Without it, PyVRP chooses the communicator too (least travel).
 1. **Tours with PyVRP.** One depot per communicator (their home) and one *vehicle type per communicator and
    month*, `num_available` = how many days of that month the communicator may go out (paced over the year,
    see `_day_allowance`), capacity = `max_visits_per_day`, and a shift of `day_end − day_start` that
@@ -20,14 +23,16 @@ Modelling (chosen so PyVRP solves it well at ~420 visits × ~1,300 communicator-
 4. **Repair.** Pool companies are inserted at the cheapest feasible place in an existing day or on a free
    day; what is left becomes an alternative (online or seminar hearing) with the reason.
 
-Locked visits (done or fixed) are kept exactly; their communicator-days take no new visits.
+Locked visits (done or fixed) are kept exactly. A future communicator-day that holds one takes new visits up to
+the daily cap around the fixed times: in repair, and by moving the communicator's own visits there when that
+saves travel (`_fill_locked_days`).
 """
 
 import datetime
 import itertools
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +41,7 @@ import pyvrp
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 from scipy.optimize import linear_sum_assignment
 
+from . import balance
 from .selection import covering_communicators
 from .travel import StraightLineTravel, TravelModel
 from .types import Alternative, Candidate, Communicator, PlanProblem, ScheduledVisit
@@ -53,6 +59,8 @@ REASON_NO_COVER = "担当地域の担当者がいない"
 REASON_TOO_FAR = "日帰りの訪問に収まらない遠方"
 REASON_NO_DAY = "希望の日程・時間帯に担当者の稼働日がない"
 REASON_NO_CAPACITY = "担当者の稼働日に収まらない"
+FILL_NEIGHBOURS = 8  # a locked day's nearest visits (of the same communicator) tried for moving there
+BALANCE_SHARE = 0.1  # of the routing budget, at most, for the workload assignment (HiGHS: well under a second)
 
 
 @dataclass
@@ -60,7 +68,9 @@ class DayRoute:
     communicator: int  # index into problem.communicators
     day: datetime.date
     stops: list[int]  # indexes into problem.candidates, in visiting order
-    locked: bool = False
+    locked: bool = False  # holds locked visits (kept exactly)
+    fixed: dict[int, int] = field(default_factory=dict)  # locked stop → its fixed start (minutes)
+    closed: bool = False  # a locked day that takes no new visits (in the past, or not a working day)
 
 
 @dataclass
@@ -133,33 +143,46 @@ class Planner:
         value = self.problem.candidates[candidate].duration
         return int(value if value is not None else self.settings.visit_minutes)
 
-    def schedule(self, communicator: int, stops: Sequence[int]) -> list[tuple[int, int, int, float]] | None:
+    def schedule(
+        self, communicator: int, stops: Sequence[int], fixed: dict[int, int] | None = None
+    ) -> list[tuple[int, int, int, float]] | None:
         """(start, end, travel minutes, travel km) per stop, or None when the day does not fit.
 
         The communicator leaves home at day_start (later if the first company's window opens later), waits
         when early, must start every visit by the company's latest start, and be home by day_end.
+        `fixed` stops (locked visits) start at their fixed time, in their own order; a new visit before one
+        must leave time to drive there. Legs between fixed visits are theirs and not checked again.
         """
+        fixed = fixed or {}
         comm = self.problem.communicators[communicator]
         net = self.network
         home = net.home(communicator)
         out = []
         previous = home
+        previous_fixed = False
         clock = comm.day_start
         for position, stop in enumerate(stops):
             duration = self.duration(stop)
-            early, late = window_for(self.problem.candidates[stop], comm, duration)
             minutes, km = net.leg(previous, net.at(stop))
-            arrival = clock + minutes
-            if position == 0:
-                arrival = max(arrival, early)  # leave later rather than wait outside
-            start = max(arrival, early)
-            if start > late:
-                return None
+            if stop in fixed:
+                start = fixed[stop]
+                if position and start < clock + (0 if previous_fixed else minutes):
+                    return None
+                previous_fixed = True
+            else:
+                early, late = window_for(self.problem.candidates[stop], comm, duration)
+                arrival = clock + minutes
+                if position == 0:
+                    arrival = max(arrival, early)  # leave later rather than wait outside
+                start = max(arrival, early)
+                if start > late:
+                    return None
+                previous_fixed = False
             end = start + duration
             out.append((start, end, minutes, km))
             clock = end
             previous = net.at(stop)
-        if stops and clock + net.leg(previous, home)[0] > comm.day_end:
+        if stops and not previous_fixed and clock + net.leg(previous, home)[0] > comm.day_end:
             return None
         return out
 
@@ -168,17 +191,19 @@ class Planner:
         nodes = [net.home(communicator), *(net.at(s) for s in stops), net.home(communicator)]
         return float(sum(net.km[a, b] for a, b in itertools.pairwise(nodes)))
 
-    def best_order(self, communicator: int, stops: Sequence[int]) -> list[int] | None:
+    def best_order(
+        self, communicator: int, stops: Sequence[int], fixed: dict[int, int] | None = None
+    ) -> list[int] | None:
         """The feasible order of these stops with the least km (exhaustive for small tours)."""
         if not stops:
             return []
-        if self.schedule(communicator, stops) is not None and len(stops) > MAX_PERMUTED_STOPS:
+        if self.schedule(communicator, stops, fixed) is not None and len(stops) > MAX_PERMUTED_STOPS:
             return list(stops)
         best, best_km = None, math.inf
         orders = itertools.permutations(stops) if len(stops) <= MAX_PERMUTED_STOPS else [tuple(stops)]
         for order in orders:
             km = self.route_km(communicator, order)
-            if km < best_km - 1e-9 and self.schedule(communicator, order) is not None:
+            if km < best_km - 1e-9 and self.schedule(communicator, order, fixed) is not None:
                 best, best_km = list(order), km
         return best
 
@@ -201,14 +226,20 @@ def _day_allowance(
     per_communicator = math.ceil(tours_needed / len(communicators) * max(1.0, problem.settings.balance))
     allowance = {}
     for index in range(len(communicators)):
-        months = free_days[index]
-        total = sum(len(days) for days in months.values())
-        if not total:
-            continue
-        for month, days in months.items():
-            share = per_communicator * len(days) / total
-            allowance[index, month] = min(len(days), math.ceil(share) + 1)
+        allowance.update(_spread_days(index, free_days[index], per_communicator))
     return allowance
+
+
+def _spread_days(
+    index: int, months: dict[tuple[int, int], list[datetime.date]], days_out: int
+) -> dict[tuple[int, tuple[int, int]], int]:
+    """`days_out` days spread over the months in proportion to their free days, plus one; never above those."""
+    total = sum(len(days) for days in months.values())
+    if not total:
+        return {}
+    return {
+        (index, month): min(len(days), math.ceil(days_out * len(days) / total) + 1) for month, days in months.items()
+    }
 
 
 def route(
@@ -283,24 +314,48 @@ def route(
     routes: list[DayRoute] = []
     pool: list[int] = []
     pyvrp_cost = pyvrp_feasible = None
+    locked_counts = [0] * len(communicators)
+    for (communicator, _day), stops in locked_routes.items():
+        locked_counts[communicator] += len(stops)
+    bands: list[tuple[int, int]] | None = None
     if pending and all_months:
         budget = seconds if seconds is not None else settings.seconds
         budget = max(0.2, budget - (time.perf_counter() - started))
-        tours, pyvrp_cost, pyvrp_feasible, dropped = _solve_tours(
-            problem, planner, pending, eligible, free_days, period, budget, progress
-        )
+        if settings.balance_tolerance is not None and len(communicators) > 1:
+            km_from_home = network.km[np.ix_(range(network.num_homes), [network.at(i) for i in pending])]
+            assignment = balance.assign(
+                problem,
+                pending,
+                eligible,
+                km_from_home,
+                locked_counts,
+                tolerance=settings.balance_tolerance,
+                time_limit=max(0.2, budget * BALANCE_SHARE),
+            )
+            notes.extend(assignment.notes)
+            bands = assignment.bands
+            budget = max(0.2, budget - assignment.seconds)
+            tours, pyvrp_cost, pyvrp_feasible, dropped = _solve_per_communicator(
+                problem, planner, pending, assignment.owner, free_days, period, budget, progress
+            )
+        else:
+            allowance = _day_allowance(problem, free_days, len(pending))
+            tours, pyvrp_cost, pyvrp_feasible, dropped = _solve_tours(
+                problem, planner, pending, eligible, free_days, period, allowance, budget, progress
+            )
         pool.extend(dropped)
         # 4. Exact times for each tour; stops that do not fit go to the pool.
         by_month: dict[tuple[int, tuple[int, int]], list[list[int]]] = defaultdict(list)
         for communicator, month, stops in tours:
             pool.extend(s for s in stops if communicator not in eligible[s])
             stops = [s for s in stops if communicator in eligible[s]]
-            order = planner.best_order(communicator, stops)
+            cap = max(1, communicators[communicator].max_visits_per_day)
+            order = planner.best_order(communicator, stops) if len(stops) <= cap else None
             while stops and order is None:
                 worst = _least_fitting(planner, communicator, stops)
                 stops.remove(worst)
                 pool.append(worst)
-                order = planner.best_order(communicator, stops)
+                order = planner.best_order(communicator, stops) if len(stops) <= cap else None
             if order:
                 by_month[communicator, month].append(order)
         # 5. Dates.
@@ -314,16 +369,30 @@ def route(
     elif pending:
         pool.extend(pending)
 
-    # 6. Repair: cheapest feasible insertion, designated first; the rest become alternatives.
-    used_days = {(r.communicator, r.day) for r in routes}
-    pool = sorted(set(pool), key=lambda i: (not candidates[i].designated, candidates[i].company_id))
-    for index in pool:
-        if not _insert(planner, routes, used_days, free_days, eligible[index], index):
-            alternatives.append(Alternative(candidates[index].company_id, "seminar", REASON_NO_CAPACITY))
-
+    # 6. Locked days: kept exactly; future working days among them take new visits up to the cap.
     for (communicator, day), stops in locked_routes.items():
         ordered = sorted(stops, key=lambda i: (candidates[i].locked.start, candidates[i].company_id))
-        routes.append(DayRoute(communicator, day, ordered, locked=True))
+        fixed = {i: candidates[i].locked.start for i in ordered}
+        closed = (settings.plan_from is not None and day < settings.plan_from) or day not in set(
+            communicators[communicator].working_days
+        )
+        routes.append(DayRoute(communicator, day, ordered, locked=True, fixed=fixed, closed=closed))
+
+    # 7. Repair: cheapest feasible insertion, designated first, with a communicator still below their band's
+    # upper end when there is one; the rest become alternatives.
+    used_days = {(r.communicator, r.day) for r in routes}
+    load = Counter(r.communicator for r in routes for _stop in r.stops)
+    pool = sorted(set(pool), key=lambda i: (not candidates[i].designated, candidates[i].company_id))
+    for index in pool:
+        options = eligible[index]
+        if bands is not None:
+            below = [c for c in options if load[c] < locked_counts[c] + bands[c][1]]
+            if below and _insert(planner, routes, used_days, free_days, below, index, load):
+                continue
+        if not _insert(planner, routes, used_days, free_days, options, index, load):
+            alternatives.append(Alternative(candidates[index].company_id, "seminar", REASON_NO_CAPACITY))
+    _fill_locked_days(planner, routes, used_days)
+    routes = [r for r in routes if r.stops]
     routes.sort(key=lambda r: (communicators[r.communicator].communicator_id, r.day))
     visits = _visits(planner, routes)
     alternatives.sort(key=lambda a: a.company_id)
@@ -352,10 +421,13 @@ def _solve_tours(
     eligible: dict[int, list[int]],
     free_days: dict[int, dict[tuple[int, int], list[datetime.date]]],
     period: dict[tuple[int, int], int],
+    allowance: dict[tuple[int, tuple[int, int]], int],
     seconds: float,
     progress: Callable[[float], None] | None = None,
 ) -> tuple[list[tuple[int, tuple[int, int], list[int]]], int, bool, list[int]]:
-    """PyVRP: tours per communicator-month. Returns (communicator, month, stops) tours, cost, feasible, dropped."""
+    """PyVRP: tours per communicator-month (the vehicle types `allowance` names).
+
+    Returns (communicator, month, stops) tours, cost, feasible, dropped."""
     candidates = problem.candidates
     communicators = problem.communicators
     net = planner.network
@@ -371,9 +443,10 @@ def _solve_tours(
     depots = [pyvrp.Depot(location=i) for i in range(num_homes)]
 
     # One profile per communicator who cannot take every pending company; the others share profile 0.
+    going_out = {c for c, _month in allowance}
     restricted = {
         c: [k for k, i in enumerate(pending) if c not in eligible[i]]
-        for c in range(len(communicators))
+        for c in sorted(going_out)
         if any(c not in eligible[i] for i in pending)
     }
     distance_matrices, duration_matrices = [distance], [duration]
@@ -418,7 +491,6 @@ def _solve_tours(
             )
         )
 
-    allowance = _day_allowance(problem, free_days, len(pending))
     vehicle_types = []
     type_key = []
     for c, comm in enumerate(communicators):
@@ -465,8 +537,59 @@ def _solve_tours(
         if stops:
             tours.append((c, month, stops))
     dropped = [i for i in pending if i not in visited]
-    cost = result.cost()  # PyVRP reports an infeasible best solution's cost as infinity
-    return tours, int(cost) if math.isfinite(cost) else None, bool(solution.is_feasible()), dropped
+    cost = result.cost()  # infinite when PyVRP found no feasible solution (its tours are checked again below)
+    return tours, int(cost) if math.isfinite(cost) else -1, bool(solution.is_feasible()), dropped
+
+
+def _solve_per_communicator(
+    problem: PlanProblem,
+    planner: Planner,
+    pending: list[int],
+    owner: dict[int, int],
+    free_days: dict[int, dict[tuple[int, int], list[datetime.date]]],
+    period: dict[tuple[int, int], int],
+    seconds: float,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[list[tuple[int, tuple[int, int], list[int]]], int, bool, list[int]]:
+    """PyVRP once per communicator on the companies assigned to them, the time budget split by their number.
+
+    Each communicator may go out on `balance` × the days their visits need at the daily cap, paced over the
+    months. Returns the same as `_solve_tours` (costs summed; feasible when every part is).
+    """
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in pending:
+        groups[owner[index]].append(index)
+    deadline = time.perf_counter() + seconds
+    tours: list[tuple[int, tuple[int, int], list[int]]] = []
+    dropped: list[int] = []
+    cost, feasible, done = 0, True, 0
+    for communicator, members in sorted(groups.items()):
+        share = len(members) / (len(pending) - done)
+        budget = max(0.1, (deadline - time.perf_counter()) * share)
+        cap = max(1, problem.communicators[communicator].max_visits_per_day)
+        days_out = math.ceil(len(members) / cap * max(1.0, problem.settings.balance))
+        allowance = _spread_days(communicator, free_days[communicator], days_out)
+        part_progress = None
+        if progress is not None:
+            offset, weight = done / len(pending), len(members) / len(pending)
+            part_progress = lambda fraction, offset=offset, weight=weight: progress(offset + weight * fraction)  # noqa: E731
+        part, part_cost, part_feasible, part_dropped = _solve_tours(
+            problem,
+            planner,
+            members,
+            {index: [communicator] for index in members},
+            free_days,
+            period,
+            allowance,
+            budget,
+            part_progress,
+        )
+        tours += part
+        dropped += part_dropped
+        cost = -1 if cost < 0 or part_cost < 0 else cost + part_cost
+        feasible = feasible and part_feasible
+        done += len(members)
+    return tours, cost, feasible, dropped
 
 
 class _ReportingStop:
@@ -525,18 +648,20 @@ def _insert(
     free_days: dict[int, dict[tuple[int, int], list[datetime.date]]],
     communicators_ok: list[int],
     index: int,
+    load: Counter | None = None,
 ) -> bool:
-    """Put one company at the cheapest feasible place: into an existing day, else on a free day."""
+    """Put one company at the cheapest feasible place: into an existing day (one with locked visits too, around
+    their fixed times), else on a free day. `load` (visits per communicator) is kept up to date."""
     candidate = planner.problem.candidates[index]
     comms = planner.problem.communicators
     best = None  # (added km, kind, route or (communicator, day), order)
     for r in routes:
-        if r.locked or r.communicator not in communicators_ok or not day_allowed(candidate, r.day):
+        if r.closed or r.communicator not in communicators_ok or not day_allowed(candidate, r.day):
             continue
         if len(r.stops) >= comms[r.communicator].max_visits_per_day:
             continue
         before = planner.route_km(r.communicator, r.stops)
-        order = planner.best_order(r.communicator, [*r.stops, index])
+        order = planner.best_order(r.communicator, [*r.stops, index], r.fixed)
         if order is None:
             continue
         added = planner.route_km(r.communicator, order) - before
@@ -556,11 +681,66 @@ def _insert(
     _added, kind, target, order = best
     if kind == "existing":
         target.stops = order
+        communicator = target.communicator
     else:
         communicator, day = target
         routes.append(DayRoute(communicator, day, order))
         used_days.add((communicator, day))
+    if load is not None:
+        load[communicator] += 1
     return True
+
+
+def _fill_locked_days(planner: Planner, routes: list[DayRoute], used_days: set) -> int:
+    """Move the communicator's own visits onto their open locked days while that saves travel; returns the moves.
+
+    A day with a fixed visit in Sakata should also take the Sakata visits planned for another day: the day
+    trip is made anyway. Only the same communicator's visits move, so the workload stays as it is.
+    """
+    candidates = planner.problem.candidates
+    comms = planner.problem.communicators
+    net = planner.network
+    moves = 0
+    for target in routes:
+        if not target.locked or target.closed:
+            continue
+        cap = comms[target.communicator].max_visits_per_day
+        while len(target.stops) < cap:
+            anchors = [net.at(s) for s in target.stops]
+            options = [
+                (min(net.km[net.at(stop), a] for a in anchors), stop, source)
+                for source in routes
+                if source.communicator == target.communicator and not source.locked
+                for stop in source.stops
+                if day_allowed(candidates[stop], target.day)
+            ]
+            options.sort(key=lambda o: (o[0], o[1]))
+            best = None  # (saving, stop, source, target order, source order)
+            before_target = planner.route_km(target.communicator, target.stops)
+            for _km, stop, source in options[:FILL_NEIGHBOURS]:
+                order = planner.best_order(target.communicator, [*target.stops, stop], target.fixed)
+                if order is None:
+                    continue
+                rest = [s for s in source.stops if s != stop]
+                rest_order = planner.best_order(source.communicator, rest)
+                if rest_order is None:
+                    continue
+                saving = (
+                    planner.route_km(source.communicator, source.stops)
+                    - planner.route_km(source.communicator, rest_order)
+                    - (planner.route_km(target.communicator, order) - before_target)
+                )
+                if saving > 1e-6 and (best is None or saving > best[0]):
+                    best = (saving, stop, source, order, rest_order)
+            if best is None:
+                break
+            _saving, _stop, source, order, rest_order = best
+            target.stops = order
+            source.stops = rest_order
+            if not rest_order:
+                used_days.discard((source.communicator, source.day))
+            moves += 1
+    return moves
 
 
 def _quietest_day(days: list[datetime.date], used_days: set, communicator: int) -> datetime.date:
@@ -582,7 +762,7 @@ def _visits(planner: Planner, routes: list[DayRoute]) -> list[ScheduledVisit]:
     out = []
     for r in routes:
         comm = problem.communicators[r.communicator]
-        if r.locked:
+        if r.locked and (not r.fixed or len(r.fixed) == len(r.stops)):  # only locked visits: as they are
             previous = net.home(r.communicator)
             for order, stop in enumerate(r.stops, start=1):
                 lock = candidates[stop].locked
@@ -602,7 +782,7 @@ def _visits(planner: Planner, routes: list[DayRoute]) -> list[ScheduledVisit]:
                 )
                 previous = net.at(stop)
             continue
-        timetable = planner.schedule(r.communicator, r.stops)
+        timetable = planner.schedule(r.communicator, r.stops, r.fixed)
         if timetable is None:  # cannot happen: every route was checked when built
             raise AssertionError("an unchecked route reached the timetable")
         for order, (stop, (start, end, minutes, km)) in enumerate(zip(r.stops, timetable, strict=True), start=1):
@@ -616,6 +796,7 @@ def _visits(planner: Planner, routes: list[DayRoute]) -> list[ScheduledVisit]:
                     end=end,
                     travel_minutes=minutes,
                     travel_km=round(km, 3),
+                    locked=stop in r.fixed,
                 )
             )
     return out

@@ -83,14 +83,19 @@ def plan_violations(problem: PlanProblem, result: PlanResult) -> list[str]:
         points = [comm.home] + [by_id[v.company_id].point for v in visits]
         minutes, _km = travel.matrix(points)
         clock = comm.day_start
+        previous_locked = False
         for k, v in enumerate(visits, start=1):
             c = by_id[v.company_id]
             if v.locked:
                 lock = c.locked
                 if (lock.communicator_id, lock.day, lock.start) != (v.communicator_id, v.day, v.start):
                     out.append(f"{c.company_id}: locked visit moved")
+                if k > 1 and not previous_locked and v.start < clock + minutes[k - 1][k]:
+                    out.append(f"{c.company_id}: a new visit before it leaves no time to reach this locked visit")
                 clock = v.end
+                previous_locked = True
                 continue
+            previous_locked = False
             if c.locked:
                 out.append(f"{c.company_id}: locked visit not marked locked")
             if c.online_only:
@@ -110,6 +115,6 @@ def plan_violations(problem: PlanProblem, result: PlanResult) -> list[str]:
             if v.end - v.start != duration:
                 out.append(f"{c.company_id}: lasts {v.end - v.start} instead of {duration}")
             clock = v.end
-        if not any(v.locked for v in visits) and clock + minutes[len(visits)][0] > comm.day_end:
+        if not visits[-1].locked and clock + minutes[len(visits)][0] > comm.day_end:
             out.append(f"{communicator_id} {day}: home after day_end")
     return out

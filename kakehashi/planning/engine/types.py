@@ -63,8 +63,12 @@ class PlanSettings:
     seconds: float = 30.0  # the solver's time budget (selection + routing)
     compactness_weight: float = 1.0  # how much selection prefers candidates near a communicator base
     plan_from: datetime.date | None = None  # no new (unlocked) visit before this day, e.g. today on a re-plan
-    balance: float = 2.0  # a communicator takes at most this many times the average share of visit days
+    balance: float = 2.0  # day slack: a communicator may go out on this many times the days their visits need
     max_iterations: int | None = None  # also stop routing after this many iterations: reproducible plans
+    # Workload balance: each communicator's visits (locked ones included) stay within ± this share of their
+    # expected number, which is the plan's visits split in proportion to working days × daily cap.
+    # None = no balancing (whoever is nearest takes the visit). Infeasible tolerances are met as closely as possible.
+    balance_tolerance: float | None = 0.15
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,10 @@ class QualityReport:
     alternatives: dict[str, int]  # reason → count
     solve_seconds: float
     baseline: dict[str, float] | None = None  # the naive plan's travel_km / travel_hours / max_quota_deviation
+    # id → {"visits":, "expected": (share of the visits by working days × daily cap), "deviation": (visits −
+    # expected) ÷ expected}; and the largest |deviation| over the communicators (0.12 = within ±12 %).
+    workload: dict[int, dict[str, float]] | None = None
+    workload_spread: float | None = None
 
 
 @dataclass

@@ -6,6 +6,7 @@ communicators' working days from `plan_from` with the daily cap and the company'
 """
 
 from kakehashi.planning.engine import types as t
+from kakehashi.planning.engine.balance import workload
 
 
 def fake_solve(problem: t.PlanProblem, *, travel=None, progress=None) -> t.PlanResult:
@@ -78,6 +79,12 @@ def fake_solve(problem: t.PlanProblem, *, travel=None, progress=None) -> t.PlanR
         visits_per_day_max=max(load.values(), default=0),
         alternatives={a.reason: 1 for a in alternatives},
         solve_seconds=0.01,
-        baseline={"travel_km": 20.0 * len(visits), "travel_hours": 0.5 * len(visits), "max_quota_deviation": 2},
+        baseline={
+            "travel_km": 20.0 * len(visits),
+            "travel_hours": 0.5 * len(visits),
+            "max_quota_deviation": 2,
+            "workload_spread": 0.4,
+        },
     )
+    report.workload, report.workload_spread = workload(problem.communicators, visits)
     return t.PlanResult(tuple(c.company_id for c in chosen), tuple(visits), tuple(alternatives), report)

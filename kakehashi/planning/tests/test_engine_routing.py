@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import itertools
 
 import jpholiday
 from hypothesis import HealthCheck, given, settings
@@ -165,7 +166,8 @@ def test_replan_keeps_locked_visits_and_absorbs_cancellations_and_new_designated
     assert cancelled not in visited
     assert len(second.selected) == 16
     locked_days = {(v.communicator_id, v.day) for v in done}
-    assert not any((v.communicator_id, v.day) in locked_days for v in second.visits if not v.locked)
+    for key in locked_days:  # a locked day may take new visits, within the daily cap (hard rules checked above)
+        assert sum(1 for v in second.visits if (v.communicator_id, v.day) == key) <= 3
 
 
 def test_travel_is_below_the_naive_plan_on_clustered_companies():
@@ -240,3 +242,45 @@ def test_every_plan_keeps_every_hard_rule(prob):
     assert len(result.visits) + len(result.alternatives) == len(result.selected)
     naive = naive_plan(prob)
     assert plan_violations(prob, naive) == []
+
+
+def test_a_day_with_a_locked_visit_takes_new_visits_up_to_the_cap():
+    """Two days, three visits a day, one already fixed on Monday: the five new companies all fit."""
+    days = weekdays(MONDAY, 2)
+    fixed = candidate(50, offset(YAMAGATA, 2), locked=LockedVisit(1, days[0], 10 * 60))
+    prob = problem([fixed, *ring(1, YAMAGATA, 5, radius_km=3)], [communicator(1, YAMAGATA, days)], target=6)
+    result = solve(prob)
+    assert plan_violations(prob, result) == []
+    assert result.alternatives == ()
+    monday = sorted((v for v in result.visits if v.day == days[0]), key=lambda v: v.order)
+    assert len(monday) == 3
+    assert [v.company_id for v in monday if v.locked] == [50]
+    locked = next(v for v in monday if v.locked)
+    assert (locked.start, locked.end) == (10 * 60, 11 * 60)
+    for before, after in itertools.pairwise(monday):
+        assert after.start >= before.end + after.travel_minutes
+
+
+def test_a_new_visit_near_a_fixed_far_visit_joins_that_day():
+    """A fixed visit in Tsuruoka: the Tsuruoka company goes on that day instead of a second long trip."""
+    days = weekdays(MONDAY, 10)
+    fixed = candidate(50, TSURUOKA, locked=LockedVisit(1, days[4], 10 * 60))
+    near = candidate(51, offset(TSURUOKA, 2, 1))
+    prob = problem([fixed, near, *ring(1, YAMAGATA, 4)], [communicator(1, YAMAGATA, days)], target=6)
+    result = solve(prob)
+    assert plan_violations(prob, result) == []
+    by_id = {v.company_id: v for v in result.visits}
+    assert by_id[51].day == days[4]
+    assert by_id[51].start >= 11 * 60 + by_id[51].travel_minutes  # after the fixed visit, with the drive
+    assert not by_id[51].locked
+
+
+def test_a_locked_day_in_the_past_takes_no_new_visits():
+    days = weekdays(MONDAY, 10)
+    fixed = candidate(50, TSURUOKA, locked=LockedVisit(1, days[1], 10 * 60))
+    near = candidate(51, offset(TSURUOKA, 2, 1))
+    prob = problem([fixed, near], [communicator(1, YAMAGATA, days)], target=2, plan_from=days[3])
+    result = solve(prob)
+    assert plan_violations(prob, result) == []
+    by_id = {v.company_id: v for v in result.visits}
+    assert by_id[51].day >= days[3]
