@@ -9,6 +9,7 @@ call the first, bulk importers the second.
 
 import math
 import re
+import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -232,7 +233,20 @@ def reindex_all(*, batch_size: int = 10_000) -> int:
             cursor.execute(f"ANALYZE {_table(CompanyGramStat)}")
         if connection.vendor == "sqlite":
             cursor.execute(f"PRAGMA cache_size = {int(cache_size):d}")
+    if connection.vendor == "postgresql":
+        transaction.on_commit(_vacuum_index)
     return count
+
+
+def _vacuum_index() -> None:
+    """PostgreSQL, after a rebuild has committed: VACUUM sets the visibility map, without which an index-only scan
+    of the look-up index still visits the table for every posting (random reads: most of a query's time until
+    autovacuum comes round). Not possible inside a transaction (a caller's atomic block, tests): skipped there."""
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for model in (CompanyGram, CompanySearchKey, CompanyGramStat):
+            cursor.execute(f"VACUUM (ANALYZE) {_table(model)}")
 
 
 # --- Matching --------------------------------------------------------------------------------------------------------
@@ -286,12 +300,49 @@ def _best_sharing(cte: str, grams: dict[str, float], *, place: tuple[str, list],
 
 
 def _values(grams: dict[str, float]) -> tuple[str, list]:
-    return ", ".join("(%s, %s)" for _ in grams), [value for item in grams.items() for value in item]
+    """The (gram, weight) rows of a query as SQL. PostgreSQL: two arrays, so the statement's text does not depend on
+    how many grams a name has and one prepared statement serves every query (see `_fetch`)."""
+    if connection.vendor == "postgresql":
+        return "SELECT * FROM unnest(%s::text[], %s::float8[])", [list(grams), [float(w) for w in grams.values()]]
+    return "VALUES " + ", ".join("(%s, %s)" for _ in grams), [value for item in grams.items() for value in item]
 
 
-def _candidate_ids(query: _Query) -> set[int]:
-    """Candidates from the index in one round trip: the best of the query's municipality (every gram: a
-    municipality is small) and the best nationwide (exact keys, then the rarest grams within a budget)."""
+def _fetch(sql: str, params: list) -> list[tuple]:
+    """Run the candidate query. On PostgreSQL as a prepared statement on a server-binding cursor: planning this join
+    took about as long as running it. Django's own cursors bind client-side and never prepare, and Django opens
+    psycopg connections with preparation off (`prepare_threshold=None`); it is switched on for this one statement
+    unless the database's OPTIONS set `prepare_threshold` themselves (e.g. None behind a transaction pooler)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    import psycopg
+
+    connection.ensure_connection()
+    raw = connection.connection
+    prepare = "prepare_threshold" not in connection.settings_dict.get("OPTIONS", {})
+    started = time.monotonic()
+    try:
+        with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+            if not prepare:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+            threshold = raw.prepare_threshold
+            raw.prepare_threshold = 0
+            try:
+                cursor.execute(sql, params, prepare=True)
+            finally:
+                raw.prepare_threshold = threshold
+            return cursor.fetchall()
+    finally:
+        if connection.queries_logged:  # as Django's debug cursor does: query counts and the debug toolbar see it
+            connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+
+
+def _candidates(query: _Query) -> list[tuple]:
+    """Candidates from the index with what scoring needs of each, in one round trip: the best of the query's
+    municipality (every gram: a municipality is small) and the best nationwide (exact keys, then the rarest grams
+    within a budget), joined to their keys and places (merged records left out)."""
     grams: set[str] = set()
     for key in {query.name_key, query.kana} - {""}:
         grams |= name_grams(key)
@@ -315,7 +366,7 @@ def _candidate_ids(query: _Query) -> set[int]:
         place = None
     if place and (local := {**exact_grams, **idf}):
         values, values_params = _values(local)
-        ctes.append(f"ql(gram, w) AS (VALUES {values})")
+        ctes.append(f"ql(gram, w) AS ({values})")
         params += values_params
         sql, part_params = _best_sharing("ql", local, place=place, limit=LOCAL_CANDIDATES, scan=LOCAL_POSTINGS_LIMIT)
         selects.append(sql)
@@ -330,7 +381,7 @@ def _candidate_ids(query: _Query) -> set[int]:
         spent += df
     if chosen:
         values, values_params = _values(chosen)
-        ctes.append(f"qg(gram, w) AS (VALUES {values})")
+        ctes.append(f"qg(gram, w) AS ({values})")
         params += values_params
         sql, part_params = _best_sharing(
             "qg", chosen, place=("", []), limit=GLOBAL_CANDIDATES, scan=POSTINGS_HARD_LIMIT
@@ -338,26 +389,16 @@ def _candidate_ids(query: _Query) -> set[int]:
         selects.append(sql)
         tail += part_params
     if not selects:
-        return set()
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params + tail)
-        return {row[0] for row in cursor.fetchall()}
-
-
-def _candidate_rows(ids: set[int]) -> list[tuple]:
-    """What scoring needs of each candidate, in one indexed query (merged records left out)."""
-    if not ids:
         return []
     keys, companies, municipalities = _table(CompanySearchKey), _table(Company), _table(Municipality)
     sql = (
-        f"SELECT c.id, c.name, k.name_key, k.kana_key, m.code, c.postal_code, c.corporate_number "  # noqa: S608
-        f"FROM {keys} k JOIN {companies} c ON c.id = k.company_id "
-        f"LEFT JOIN {municipalities} m ON m.id = c.municipality_id "
-        f"WHERE k.company_id IN ({', '.join(['%s'] * len(ids))}) AND c.merged_into_id IS NULL"
+        f"WITH {', '.join(ctes)} "  # noqa: S608 - table names and placeholders only
+        "SELECT c.id, c.name, k.name_key, k.kana_key, m.code, c.postal_code, c.corporate_number "
+        f"FROM ({' UNION '.join(selects)}) AS found "
+        f"JOIN {keys} k ON k.company_id = found.company_id JOIN {companies} c ON c.id = k.company_id "
+        f"LEFT JOIN {municipalities} m ON m.id = c.municipality_id WHERE c.merged_into_id IS NULL"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(ids))
-        return cursor.fetchall()
+    return _fetch(sql, params + tail)
 
 
 def _companies(ids: list[int]) -> dict[int, Company]:
@@ -472,10 +513,11 @@ def company_match(
             results[holder.pk] = (100, 100.0, ["法人番号が一致"])
 
     if query.name_key or query.kana:
-        ids = _candidate_ids(query) - results.keys()
-        if ids and queryset is not None:
-            ids = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
-        for row in _candidate_rows(ids):
+        rows = [row for row in _candidates(query) if row[0] not in results]
+        if rows and queryset is not None:
+            allowed = set(queryset.filter(pk__in=[row[0] for row in rows]).values_list("pk", flat=True))
+            rows = [row for row in rows if row[0] in allowed]
+        for row in rows:
             scored = _score(query, row)
             if scored is not None:
                 results[row[0]] = scored

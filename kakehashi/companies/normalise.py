@@ -184,6 +184,7 @@ _KANA = str.maketrans(
 # 「コーヒー」「ｺ-ﾋ-」「コヒ」 agree, and so do 「テクノ-サービス」「テクノ・サービス」「テクノサービス」.
 _DASHES = re.compile(r"[ー\-‐‑‒–—―−~〜～]+")
 _WHITESPACE = re.compile(r"\s+")
+_WHITESPACE_AND_DASHES = re.compile(r"[\sー\-‐‑‒–—―−~〜～]+")  # both removed: one pass
 
 # --- Legal forms --------------------------------------------------------------------------------------------------
 # (spelling, code). Spellings are written naturally and folded with the same rules as names when compiled.
@@ -312,43 +313,63 @@ _BANK_KANA: list[tuple[str, str | None]] = [
 ]
 
 
+def _char_class(chars: Iterable[str]) -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(set(chars))) + "]")
+
+
+# `str.translate` with a dict table looks every character up in Python; most names need none of the tables, and a
+# character-class search (in C) says so first. The result is the same with or without these checks.
+_HAS_ENCLOSED = _char_class(_ENCLOSED)
+_HAS_VARIANT = _char_class(VARIANT_KANJI)
+_HAS_HIRAGANA = re.compile("[\u3041-\u3096ゝゞ]")
+_HAS_KANA_FOLD = _char_class(chr(c) for c in _KANA)
+
+
 def _fold(text: str) -> str:
     """Steps 1–5: the character-level folding shared by names, readings and the legal-form tables."""
-    text = _VARIATION_SELECTORS.sub("", (text or "").translate(_PRE_NFKC))
-    text = unicodedata.normalize("NFKC", text).translate(_VARIANTS).lower()
-    text = _DASHES.sub("", _WHITESPACE.sub("", text)).translate(_HIRAGANA)
+    text = text or ""
+    if _HAS_ENCLOSED.search(text):
+        text = text.translate(_PRE_NFKC)
+    text = unicodedata.normalize("NFKC", _VARIATION_SELECTORS.sub("", text))
+    if _HAS_VARIANT.search(text):
+        text = text.translate(_VARIANTS)
+    text = _WHITESPACE_AND_DASHES.sub("", text.lower())
+    if _HAS_HIRAGANA.search(text):
+        text = text.translate(_HIRAGANA)
     if "ヴ" in text or "ヷ" in text or "ヸ" in text:
         for old, new in _VU:
             text = text.replace(old, new)
-    return text.translate(_KANA)
+    if _HAS_KANA_FOLD.search(text):
+        text = text.translate(_KANA)
+    return text
 
 
 class _Affixes:
-    """Legal-form spellings allowed at one end of a name, looked up by length (longest first): a few slices and
-    set look-ups per name instead of a regular expression with hundreds of alternatives."""
+    """Legal-form spellings allowed at one end of a name, grouped by their two characters at that end (longest
+    first): one dict look-up and a few `startswith`/`endswith` per name instead of a regular expression with
+    hundreds of alternatives. One-character spellings (none today) are tried last."""
 
     def __init__(self, forms: Iterable[str]) -> None:
-        forms = set(forms)
-        by_length: dict[int, set[str]] = {}
+        forms = sorted(set(forms), key=lambda form: (-len(form), form))
+        self._by_head: dict[str, list[str]] = {}
+        self._by_tail: dict[str, list[str]] = {}
         for form in forms:
-            by_length.setdefault(len(form), set()).add(form)
-        self._by_length = sorted(by_length.items(), reverse=True)
-        self._firsts = {form[0] for form in forms}
-        self._lasts = {form[-1] for form in forms}
+            if len(form) >= 2:
+                self._by_head.setdefault(form[:2], []).append(form)
+                self._by_tail.setdefault(form[-2:], []).append(form)
+        self._single = frozenset(form for form in forms if len(form) == 1)
 
     def prefix(self, text: str) -> str | None:
-        if text[:1] in self._firsts:
-            for length, forms in self._by_length:
-                if text[:length] in forms:
-                    return text[:length]
-        return None
+        for form in self._by_head.get(text[:2], ()):
+            if text.startswith(form):
+                return form
+        return text[:1] if text[:1] in self._single else None
 
     def suffix(self, text: str) -> str | None:
-        if text[-1:] in self._lasts:
-            for length, forms in self._by_length:
-                if text[-length:] in forms:
-                    return text[-length:]
-        return None
+        for form in self._by_tail.get(text[-2:], ()):
+            if text.endswith(form):
+                return form
+        return text[-1:] if text[-1:] in self._single else None
 
 
 def _build_legal_forms() -> tuple[_Affixes, _Affixes, dict[str, str | None]]:
@@ -380,12 +401,45 @@ _LEAD, _TRAIL, _LEGAL_FORM_CODES = _build_legal_forms()
 _KEEP_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Mn", "Mc", "Me", "So", "Sc"})
 
 
+def _dropped_bmp() -> list[tuple[int, int]]:
+    """The ranges of Basic Multilingual Plane characters whose category is not kept (built once at import: ~65,000
+    category look-ups). Characters beyond the BMP are rare in names and take the per-character path."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x10000):
+        if unicodedata.category(chr(code)) not in _KEEP_CATEGORIES:
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return ranges
+
+
+_DROPPED_RANGES = _dropped_bmp()
+_DROP_BMP = re.compile(
+    "["
+    + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _DROPPED_RANGES)
+    + "]+"
+)
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+# Edge noise: what is dropped, except the brackets of 「(株)」.
+_EDGE_NOISE_BMP = frozenset(chr(c) for a, b in _DROPPED_RANGES for c in range(a, b + 1)) - frozenset("()")
+
+
 def _is_edge_noise(ch: str) -> bool:
     """Punctuation that may stand between a legal form and the name; brackets belong to 「(株)」 and stay."""
-    return ch not in "()" and unicodedata.category(ch) not in _KEEP_CATEGORIES
+    if ch <= "\uffff":
+        return ch in _EDGE_NOISE_BMP
+    return unicodedata.category(ch) not in _KEEP_CATEGORIES
 
 
 def _trim(text: str) -> str:
+    if not text or (
+        text[0] <= "\uffff"
+        and text[-1] <= "\uffff"
+        and text[0] not in _EDGE_NOISE_BMP
+        and text[-1] not in _EDGE_NOISE_BMP
+    ):
+        return text  # the common case: nothing to trim
     start, end = 0, len(text)
     while start < end and _is_edge_noise(text[start]):
         start += 1
@@ -409,7 +463,10 @@ def _strip_legal_forms(text: str) -> tuple[str, list[str]]:
 
 
 def _drop_punctuation(text: str) -> str:
-    kept = "".join(ch for ch in text if unicodedata.category(ch) in _KEEP_CATEGORIES)
+    if _BEYOND_BMP.search(text):
+        kept = "".join(ch for ch in text if unicodedata.category(ch) in _KEEP_CATEGORIES)
+    else:
+        kept = _DROP_BMP.sub("", text)
     return unicodedata.normalize("NFC", kept)  # marks left by a dropped space compose again (A´ → á)
 
 

@@ -265,3 +265,65 @@ def test_kana_key_agrees_for_hiragana_katakana_and_half_width(reading):
     hiragana = "".join(chr(ord(ch) - 0x60) for ch in reading)
     half = "".join(_HALF_WIDTH[ch] for ch in reading)
     assert kana_key(hiragana) == kana_key(reading) == kana_key(half)
+
+
+# --- the fast paths give what the plain per-character rules give ---------------------------------------------------
+
+import unicodedata  # noqa: E402
+
+from kakehashi.companies import normalise as n  # noqa: E402
+
+_NAME_LIKE = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("株式会社有限合同(（)）㈱㊑・.,、 　-ー〜ぁァｧゃャヴゔヰヂヅ髙﨑齋\ufe00\u0301AＡa1１&＆"),
+        st.characters(),
+    ),
+    max_size=30,
+)
+
+
+def _fold_plainly(text: str) -> str:
+    text = n._VARIATION_SELECTORS.sub("", (text or "").translate(n._PRE_NFKC))
+    text = unicodedata.normalize("NFKC", text).translate(n._VARIANTS).lower()
+    text = n._DASHES.sub("", n._WHITESPACE.sub("", text)).translate(n._HIRAGANA)
+    for old, new in n._VU:
+        text = text.replace(old, new)
+    return text.translate(n._KANA)
+
+
+def _kept_plainly(text: str) -> str:
+    return unicodedata.normalize("NFC", "".join(ch for ch in text if unicodedata.category(ch) in n._KEEP_CATEGORIES))
+
+
+def _trimmed_plainly(text: str) -> str:
+    def noise(ch):
+        return ch not in "()" and unicodedata.category(ch) not in n._KEEP_CATEGORIES
+
+    start, end = 0, len(text)
+    while start < end and noise(text[start]):
+        start += 1
+    while end > start and noise(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_NAME_LIKE)
+def test_fast_paths_agree_with_the_plain_rules(text):
+    assert n._fold(text) == _fold_plainly(text)
+    assert n._drop_punctuation(text) == _kept_plainly(text)
+    assert n._trim(text) == _trimmed_plainly(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(n._LEGAL_FORM_CODES)), _NAME_LIKE)
+def test_legal_form_affixes_find_the_longest_spelling(form, rest):
+    def longest(forms, match):
+        found = [f for f in forms if match(f)]
+        return max(found, key=len) if found else None
+
+    lead = [f for f in n._LEGAL_FORM_CODES if n._LEAD.prefix(f) == f]
+    trail = [f for f in n._LEGAL_FORM_CODES if n._TRAIL.suffix(f) == f]
+    for text in (form + rest, rest + form, rest):
+        assert n._LEAD.prefix(text) == longest(lead, text.startswith)
+        assert n._TRAIL.suffix(text) == longest(trail, text.endswith)

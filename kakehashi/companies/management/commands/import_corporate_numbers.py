@@ -1,4 +1,7 @@
-"""python manage.py import_corporate_numbers PATH [--prefecture 06] [--dry-run] [--strict] [--report out.json]"""
+"""python manage.py import_corporate_numbers PATH [--prefecture 06] [--dry-run] [--strict] [--report out.json]
+
+python manage.py import_corporate_numbers --repair  (rebuild the registry table's indexes after a killed first load)
+"""
 
 import json
 import sys
@@ -37,7 +40,7 @@ class Command(BaseCommand):
     help = "国税庁 法人番号公表サイトの全件・差分ファイル（CSV/ZIP、UTF-8/Shift_JIS）を企業台帳に取り込みます。"
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="CSV または ZIP ファイル")
+        parser.add_argument("path", nargs="?", help="CSV または ZIP ファイル")
         parser.add_argument("--prefecture", help="この都道府県コード（例: 06）の行だけを取り込む")
         parser.add_argument("--dry-run", action="store_true", help="取り込まずに件数だけを確かめる（最後に取り消す）")
         parser.add_argument("--strict", action="store_true", help="不正な行が一つでもあれば何も取り込まない")
@@ -45,8 +48,27 @@ class Command(BaseCommand):
         parser.add_argument("--chunk-size", type=int, default=None, help="一度に処理する行数（既定 20000）")
         parser.add_argument("--no-reindex", action="store_true", help="名称索引（照合用）を更新しない")
         parser.add_argument("--no-parallel", action="store_true", help="読込用の子プロセスを使わない")
+        parser.add_argument(
+            "--repair",
+            action="store_true",
+            help="中断された初回取込で外したままの企業台帳の索引・外部キーを作り直す（ファイル不要）",
+        )
 
     def handle(self, *args, **options):
+        if options["repair"]:
+            from django.db import connection
+
+            from kakehashi.companies.nta import bulkload
+
+            restored = bulkload.restore(connection)
+            self.stdout.write(
+                f"索引・外部キーを{len(restored)}個作り直しました: {', '.join(restored)}"
+                if restored
+                else "企業台帳の索引・外部キーはすべてそろっています。"
+            )
+            return
+        if not options["path"]:
+            raise CommandError("取り込むファイルを指定してください（索引の修復だけなら --repair）。")
         path = Path(options["path"])
         if not path.is_file():
             raise CommandError(f"ファイルがありません: {path}")
