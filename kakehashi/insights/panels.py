@@ -8,13 +8,14 @@ An app registers a callable in its `AppConfig.ready()`:
 The callable takes `(request, programme)` and returns rendered HTML (for example
 `render_to_string("events/includes/dashboard_panel.html", context, request=request)`) or `None`
 when the user may not see it or there is nothing to show. Panels are rendered below the
-programme's progress figures, in `order`, and are not part of the figures' cache: each panel
-caches what it needs itself.
+programme's progress figures, in `order`, and share the figures' cache: each panel
+is cached with the figures' key (see `render_panels`).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
 PanelFunc = Callable[..., str | None]
@@ -39,10 +40,17 @@ def registered_panels() -> list[Panel]:
     return sorted(_PANELS.values(), key=lambda p: (p.order, p.key))
 
 
-def render_panels(request, programme) -> list[SafeString]:
+def render_panels(request, programme, *, cache_key: str | None = None, seconds: int = 0) -> list[SafeString]:
+    """Each panel's HTML; with `cache_key` (the figures' key, which moves with every visit change) a panel is
+    rendered once per user and key and kept `seconds`, like the figures above it."""
     rendered = []
     for panel in registered_panels():
-        html = panel.func(request, programme)
+        key = f"{cache_key}:panel:{panel.key}:{request.user.pk}" if cache_key and seconds > 0 else None
+        html = cache.get(key) if key else None
+        if html is None:
+            html = panel.func(request, programme) or ""
+            if key:
+                cache.set(key, html, seconds)
         if html:
             rendered.append(mark_safe(html))  # panels return template output, already escaped
     return rendered

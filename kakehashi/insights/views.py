@@ -38,7 +38,8 @@ def dashboard(request):
         figures_html = render_to_string("insights/dashboard.html#figures", context, request=request)
         if key:
             cache.set(f"{key}:html", figures_html, cache_seconds())
-    context = {"programme": programme, "figures_html": figures_html, "panels": render_panels(request, programme)}
+    panels = render_panels(request, programme, cache_key=key, seconds=cache_seconds())
+    context = {"programme": programme, "figures_html": figures_html, "panels": panels}
     return render(request, "insights/dashboard.html", context)
 
 

@@ -105,8 +105,9 @@ def test_navigation_shows_progress_to_the_roles_that_may_read_it(kpi_world, make
 
 
 def test_dashboard_queries_are_bounded(kpi_world, django_assert_max_num_queries):
+    # The figures plus the panels of plans, referrals, events, portal and community (each a few queries).
     client = client_as(kpi_world["users"]["manager"])
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(45):
         assert client.get(URL).status_code == 200
 
 
