@@ -5,7 +5,6 @@ of the registration's uuid (`django.core.signing`, one salt per purpose), so a l
 into another purpose's link. The QR code holds only the short ticket code, which staff may also type.
 """
 
-import datetime
 import io
 
 import segno
@@ -15,6 +14,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from kakehashi.core.ical import calendar_text, escape, utc_stamp
 
 TICKET_SALT = "kakehashi.events.ticket"
 SURVEY_SALT = "kakehashi.events.survey"
@@ -63,30 +64,6 @@ def qr_png(code: str) -> bytes:
     return buffer.getvalue()
 
 
-def _ics_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """RFC 5545 folding: lines of at most 75 octets, continued with a space."""
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > 75:
-            out.append(current.decode("utf-8"))
-            current = b" " + encoded
-        else:
-            current += encoded
-    out.append(current.decode("utf-8"))
-    return "\r\n".join(out)
-
-
-def _utc(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def event_ics(event, registration=None, base_url: str = "") -> str:
     """An iCalendar file with the event; with a registration, its ticket link (and online URL) in the notes."""
     location = "、".join(x for x in (event.venue_name, event.venue_address) if x) or (
@@ -106,17 +83,17 @@ def event_ics(event, registration=None, base_url: str = "") -> str:
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:{event.uuid}@kakehashi",
-        f"DTSTAMP:{_utc(timezone.now())}",
-        f"DTSTART:{_utc(event.starts_at)}",
-        f"DTEND:{_utc(event.ends_at)}",
-        f"SUMMARY:{_ics_text(event.title)}",
-        f"LOCATION:{_ics_text(location)}",
-        f"DESCRIPTION:{_ics_text(chr(10).join(n for n in notes if n))}",
+        f"DTSTAMP:{utc_stamp(timezone.now())}",
+        f"DTSTART:{utc_stamp(event.starts_at)}",
+        f"DTEND:{utc_stamp(event.ends_at)}",
+        f"SUMMARY:{escape(event.title)}",
+        f"LOCATION:{escape(location)}",
+        f"DESCRIPTION:{escape(chr(10).join(n for n in notes if n))}",
         f"URL:{url}",
         "END:VEVENT",
         "END:VCALENDAR",
     ]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    return calendar_text(lines)
 
 
 def _send(registration, *, subject: str, template: str, base_url: str = "", attach_ticket: bool = False) -> None:

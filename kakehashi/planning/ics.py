@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from kakehashi.core.ical import calendar_text, escape, utc_stamp
+
 PRODID = "-//Kakehashi//Visit plan//JA"
 VTIMEZONE = [
     "BEGIN:VTIMEZONE",
@@ -24,38 +26,13 @@ VTIMEZONE = [
 ]
 
 
-def escape(text: str) -> str:
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """Fold a content line at 75 octets (UTF-8), never inside a character."""
-    out, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
 def _local(day: datetime.date, value: datetime.time) -> str:
     return f"{day:%Y%m%d}T{value:%H%M%S}"
 
 
 def calendar(visits: Iterable, *, name: str, host: str) -> str:
     """The VCALENDAR text for `visits` (PlanVisit rows with company and municipality)."""
-    stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = utc_stamp(timezone.now())
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     lines.append(f"X-WR-CALNAME:{escape(name)}")
     lines.append("X-WR-TIMEZONE:Asia/Tokyo")
@@ -80,4 +57,4 @@ def calendar(visits: Iterable, *, name: str, host: str) -> str:
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return "\r\n".join(fold(line) for line in lines) + "\r\n"
+    return calendar_text(lines)
