@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .choices import ChangeAction
 from .models import ChangeLogEntry
@@ -20,6 +21,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):  # a file is logged by its stored name
+        return value.name or ""
     if isinstance(value, list | tuple | set):
         return sorted(_plain(v) for v in value) if isinstance(value, set) else [_plain(v) for v in value]
     return value

@@ -76,7 +76,7 @@ def report_request(*, actor, programme: Programme, period: Period | str, fmt: st
     with transaction.atomic():
         report.full_clean()
         report.save()
-        log_change(actor=actor, instance=report, action=ChangeAction.CREATE, after=_snapshot(report))
+        log_change(actor=actor, instance=report, action=ChangeAction.CREATE, after=snapshot(report))
         if start:
             _enqueue(report)
     return report
@@ -94,7 +94,7 @@ def report_build(*, actor, report: Report, today: datetime.date | None = None) -
     Failures mark the report failed with a message for the list page (no personal data in it) and
     are logged with the traceback; they are not re-raised, so a background worker carries on.
     """
-    before = _snapshot(report)
+    before = snapshot(report)
     Report.objects.filter(pk=report.pk).update(
         status=ReportStatus.RUNNING,
         started_at=timezone.now(),
@@ -130,7 +130,7 @@ def report_build(*, actor, report: Report, today: datetime.date | None = None) -
             instance=report,
             action=ChangeAction.STATUS,
             before=before,
-            after=_snapshot(report),
+            after=snapshot(report),
             note="build failed",
         )
         return report
@@ -150,7 +150,7 @@ def report_build(*, actor, report: Report, today: datetime.date | None = None) -
         report.headline = _headline(figures)
         report.full_clean()
         report.save()
-        log_change(actor=actor, instance=report, action=ChangeAction.STATUS, before=before, after=_snapshot(report))
+        log_change(actor=actor, instance=report, action=ChangeAction.STATUS, before=before, after=snapshot(report))
         if old_name and old_name != report.file.name:
             storage = report.file.storage
             transaction.on_commit(lambda: storage.delete(old_name))
@@ -173,7 +173,7 @@ def report_regenerate(*, actor, report: Report, start: bool = True) -> Report:
     """Build the report again with today's data (the old file stays until the new one is stored)."""
     if report.running:
         raise ValidationError(_("作成中の報告はやり直せません。完了するまでお待ちください。"))
-    before = _snapshot(report)
+    before = snapshot(report)
     with transaction.atomic():
         report.status = ReportStatus.QUEUED
         report.progress_done = 0
@@ -188,7 +188,7 @@ def report_regenerate(*, actor, report: Report, start: bool = True) -> Report:
             instance=report,
             action=ChangeAction.UPDATE,
             before=before,
-            after=_snapshot(report),
+            after=snapshot(report),
             note="regenerate",
         )
         if start:
@@ -198,7 +198,7 @@ def report_regenerate(*, actor, report: Report, start: bool = True) -> Report:
 
 def report_delete(*, actor, report: Report) -> None:
     """Delete the report and its file."""
-    before = _snapshot(report)
+    before = snapshot(report)
     name = report.file.name if report.file else ""
     storage = report.file.storage
     with transaction.atomic():
@@ -221,13 +221,6 @@ def report_download_record(*, actor, report: Report) -> None:
         target=report,
         detail={"period": report.period_key, "format": report.format, "sha256": report.sha256},
     )
-
-
-def _snapshot(report: Report) -> dict:
-    """The change-log snapshot, with the file as its stored name (the core snapshot keeps field values)."""
-    values = snapshot(report)
-    values["file"] = report.file.name or ""
-    return values
 
 
 def _range(programme: Programme) -> str:

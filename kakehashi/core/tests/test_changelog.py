@@ -75,3 +75,15 @@ def test_global_change_log_filters_by_type_of_any_app_and_by_actor(client_for, m
     assert (
         client.get(url, {"q": str(erasure.pk), "model": "privacy.erasurerequest"}).context["page"].paginator.count == 1
     )
+
+
+def test_a_file_field_is_snapshotted_by_its_stored_name():
+    from types import SimpleNamespace
+
+    from django.db.models.fields.files import FieldFile
+
+    from kakehashi.core.changelog import _plain
+
+    field = SimpleNamespace(storage=None, name="file")
+    assert _plain(FieldFile(None, field, "reports/2026-10.xlsx")) == "reports/2026-10.xlsx"
+    assert _plain(FieldFile(None, field, None)) == ""
