@@ -161,10 +161,10 @@ def progress_for(
 def compute_progress(programme: Programme, *, today: datetime.date) -> dict[str, Any]:
     """Compute every figure of the dashboard for `programme` as of `today` (a fixed handful of queries)."""
     visits = counted_visits(programme)
-    week_start = _monday(today)
+    week_start = week_monday(today)
     rollup = company_rollup(programme, visits, week_start=week_start, today=today)
     quotas = plan_quotas_for(programme) or {}
-    codes = _code_items([CodeList.VISIT_FORMAT, CodeList.BUSINESS_FORM, CodeList.EMPLOYEES])
+    codes = code_items_of([CodeList.VISIT_FORMAT, CodeList.BUSINESS_FORM, CodeList.EMPLOYEES])
     target = programme.target_count
     companies = rollup["companies"]
     designated_total, designated_covered = rollup["designated_total"], rollup["designated_covered"]
@@ -191,18 +191,20 @@ def compute_progress(programme: Programme, *, today: datetime.date) -> dict[str,
             "total": designated_total,
             "percent": round(designated_covered * 100 / designated_total, 1) if designated_total else None,
         },
-        "formats": _code_rows(codes[CodeList.VISIT_FORMAT], _grouped(visits, "visit_format_id"), quotas.get("format")),
+        "formats": code_rows(
+            codes[CodeList.VISIT_FORMAT], grouped_rows(visits, "visit_format_id"), quotas.get("format")
+        ),
         "breakdowns": {
-            "region": _region_rows(programme, rollup["municipality"], quotas.get("region")),
+            "region": region_rows(programme, rollup["municipality"], quotas.get("region")),
             "municipality": _municipality_rows(programme, rollup["municipality"], quotas.get("municipality")),
-            "industry": _industry_rows(rollup["industry"], quotas.get("industry")),
-            "business_form": _code_rows(
+            "industry": industry_rows(rollup["industry"], quotas.get("industry")),
+            "business_form": code_rows(
                 codes[CodeList.BUSINESS_FORM], rollup["business_form"], quotas.get("business_form")
             ),
-            "size": _code_rows(codes[CodeList.EMPLOYEES], rollup["employees_band"], quotas.get("size")),
+            "size": code_rows(codes[CodeList.EMPLOYEES], rollup["employees_band"], quotas.get("size")),
         },
         "has_quotas": bool(quotas),
-        "communicators": _communicator_rows(programme, visits, week_start, today),
+        "communicators": communicator_rows(programme, visits, week_start, today),
         "burnup": _burnup(programme, rollup["first_hearings"], today, companies),
     }
 
@@ -282,7 +284,7 @@ def company_rollup(programme: Programme, visits, *, week_start: datetime.date, t
 # --- grouping helpers -----------------------------------------------------------------------
 
 
-def _grouped(visits, key: str) -> dict[Any, tuple[int, int]]:
+def grouped_rows(visits, key: str) -> dict[Any, tuple[int, int]]:
     """{group key: (distinct companies, visits)} — one GROUP BY query on a foreign-key column.
 
     Grouping on the id (not the code) avoids joining the reference tables; the few groups are
@@ -298,7 +300,7 @@ def _grouped(visits, key: str) -> dict[Any, tuple[int, int]]:
     return {group: (n_companies, n_visits) for group, n_companies, n_visits in rows}
 
 
-def _code_rows(items: list[CodeItem], grouped_by_id: dict, quotas: dict | None) -> list[dict]:
+def code_rows(items: list[CodeItem], grouped_by_id: dict, quotas: dict | None) -> list[dict]:
     return _rows([(i.code, i.label) for i in items], _rekey(grouped_by_id, {i.pk: i.code for i in items}), quotas)
 
 
@@ -330,14 +332,14 @@ def _row(code, label, n_companies: int, n_visits: int, quotas: dict | None) -> d
     }
 
 
-def _code_items(lists: list[str]) -> dict[str, list[CodeItem]]:
+def code_items_of(lists: list[str]) -> dict[str, list[CodeItem]]:
     items: dict[str, list[CodeItem]] = {name: [] for name in lists}
     for item in CodeItem.objects.filter(list__in=lists).order_by("list", "order", "code"):
         items[item.list].append(item)
     return items
 
 
-def _region_rows(programme: Programme, by_municipality: dict, quotas) -> list[dict]:
+def region_rows(programme: Programme, by_municipality: dict, quotas) -> list[dict]:
     """Regions from the municipality groups: a municipality belongs to one region of its prefecture."""
     regions = list(Region.objects.filter(prefecture_id=programme.prefecture_id, active=True).order_by("order", "code"))
     region_code = {r.pk: r.code for r in regions}
@@ -363,7 +365,7 @@ def _municipality_rows(programme: Programme, by_id: dict, quotas) -> list[dict]:
     )
 
 
-def _industry_rows(by_industry: dict, quotas) -> list[dict]:
+def industry_rows(by_industry: dict, quotas) -> list[dict]:
     """JSIC 大分類 from the groups by the company's industry (a 中分類, or a 大分類 itself)."""
     industries = list(Industry.objects.only("pk", "code", "level", "parent_id", "name", "order", "active"))
     by_pk = {i.pk: i for i in industries}
@@ -384,7 +386,7 @@ def _rekey(grouped: dict, codes: dict) -> dict:
     return result
 
 
-def _communicator_rows(programme: Programme, visits, week_start, today) -> list[dict]:
+def communicator_rows(programme: Programme, visits, week_start, today) -> list[dict]:
     grouped = {
         user_id: (n_companies, n_visits, n_week)
         for user_id, n_companies, n_visits, n_week in visits.values("communicators")
@@ -433,19 +435,19 @@ def _communicator_rows(programme: Programme, visits, week_start, today) -> list[
 # --- burn-up and pace -----------------------------------------------------------------------
 
 
-def _monday(day: datetime.date) -> datetime.date:
+def week_monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
 def _burnup(
     programme: Programme, first_hearings: dict[datetime.date, int], today: datetime.date, companies: int
 ) -> dict[str, Any]:
-    first_week = _monday(programme.start_date)
-    last_week = _monday(programme.end_date)
-    current_week = _monday(min(today, programme.end_date))
+    first_week = week_monday(programme.start_date)
+    last_week = week_monday(programme.end_date)
+    current_week = week_monday(min(today, programme.end_date))
     by_week: dict[datetime.date, int] = {}
     for day, n in first_hearings.items():  # at most one row per day of the year
-        by_week[_monday(day)] = by_week.get(_monday(day), 0) + n
+        by_week[week_monday(day)] = by_week.get(week_monday(day), 0) + n
     target = programme.target_count
 
     weeks = []
@@ -470,7 +472,7 @@ def _burnup(
         week += datetime.timedelta(days=7)
 
     # Pace: completed weeks are those before the current one (all of them once the programme ended).
-    completed = [w for w in weeks if w["week_start"] < _monday(today) and w["new_companies"] is not None]
+    completed = [w for w in weeks if w["week_start"] < week_monday(today) and w["new_companies"] is not None]
     recent = completed[-PACE_WEEKS:]
     current_pace = sum(w["new_companies"] for w in recent) / len(recent) if recent else None
     remaining = max(target - companies, 0)

@@ -20,16 +20,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kakehashi.insights.kpis import (
-    _code_items,
-    _code_rows,
-    _communicator_rows,
-    _grouped,
-    _industry_rows,
-    _monday,
-    _region_rows,
+    code_items_of,
+    code_rows,
+    communicator_rows,
     company_rollup,
     definitions,
+    grouped_rows,
+    industry_rows,
     plan_quotas_for,
+    region_rows,
+    week_monday,
 )
 from kakehashi.insights.selectors import counted_visits
 from kakehashi.outreach.models import DesignatedCompany, Programme, Visit
@@ -79,42 +79,42 @@ def report_figures(
     all_visits = counted_visits(programme)
     in_period = all_visits.filter(visit_date__gte=period.start, visit_date__lte=period.end)
     to_end = all_visits.filter(visit_date__lte=period.end)
-    week_start = _monday(as_of)
+    week_start = week_monday(as_of)
 
     step(_("期間の集計"))
     period_rollup = company_rollup(programme, in_period, week_start=week_start, today=as_of)
     cumulative = company_rollup(programme, to_end, week_start=week_start, today=as_of)
     quotas = plan_quotas_for(programme) or {}
-    codes = _code_items([CodeList.VISIT_FORMAT, CodeList.BUSINESS_FORM, CodeList.EMPLOYEES])
+    codes = code_items_of([CodeList.VISIT_FORMAT, CodeList.BUSINESS_FORM, CodeList.EMPLOYEES])
     new_companies = sum(n for day, n in cumulative["first_hearings"].items() if period.start <= day <= period.end)
     summary = _summary(programme, period, period_rollup, cumulative, new_companies)
 
     step(_("内訳"))
     breakdowns = {
         "region": _merge(
-            _region_rows(programme, period_rollup["municipality"], quotas.get("region")),
-            _region_rows(programme, cumulative["municipality"], quotas.get("region")),
+            region_rows(programme, period_rollup["municipality"], quotas.get("region")),
+            region_rows(programme, cumulative["municipality"], quotas.get("region")),
         ),
         "industry": _merge(
-            _industry_rows(period_rollup["industry"], quotas.get("industry")),
-            _industry_rows(cumulative["industry"], quotas.get("industry")),
+            industry_rows(period_rollup["industry"], quotas.get("industry")),
+            industry_rows(cumulative["industry"], quotas.get("industry")),
         ),
         "business_form": _merge(
-            _code_rows(codes[CodeList.BUSINESS_FORM], period_rollup["business_form"], quotas.get("business_form")),
-            _code_rows(codes[CodeList.BUSINESS_FORM], cumulative["business_form"], quotas.get("business_form")),
+            code_rows(codes[CodeList.BUSINESS_FORM], period_rollup["business_form"], quotas.get("business_form")),
+            code_rows(codes[CodeList.BUSINESS_FORM], cumulative["business_form"], quotas.get("business_form")),
         ),
         "size": _merge(
-            _code_rows(codes[CodeList.EMPLOYEES], period_rollup["employees_band"], quotas.get("size")),
-            _code_rows(codes[CodeList.EMPLOYEES], cumulative["employees_band"], quotas.get("size")),
+            code_rows(codes[CodeList.EMPLOYEES], period_rollup["employees_band"], quotas.get("size")),
+            code_rows(codes[CodeList.EMPLOYEES], cumulative["employees_band"], quotas.get("size")),
         ),
     }
     formats = _merge(
-        _code_rows(codes[CodeList.VISIT_FORMAT], _grouped(in_period, "visit_format_id"), quotas.get("format")),
-        _code_rows(codes[CodeList.VISIT_FORMAT], _grouped(to_end, "visit_format_id"), quotas.get("format")),
+        code_rows(codes[CodeList.VISIT_FORMAT], grouped_rows(in_period, "visit_format_id"), quotas.get("format")),
+        code_rows(codes[CodeList.VISIT_FORMAT], grouped_rows(to_end, "visit_format_id"), quotas.get("format")),
     )
     communicators = [
         {key: row[key] for key in ("username", "name", "companies", "visits")}
-        for row in _communicator_rows(programme, in_period, week_start, as_of)
+        for row in communicator_rows(programme, in_period, week_start, as_of)
     ]
 
     step(_("課題と紹介・連携"))
@@ -232,7 +232,7 @@ def _merge(period_rows: list[dict], cumulative_rows: list[dict]) -> list[dict]:
 def _hearing_counts(visits) -> dict[str, list[dict]]:
     """Per code list: every active code (zeros included) with the visits and companies that named it."""
     lists = [code_list for _key, code_list, _field in HEARING_LISTS]
-    items = _code_items(lists)
+    items = code_items_of(lists)
     visit_ids = visits.values("pk")
     result: dict[str, list[dict]] = {}
     total_visits = visits.count()
@@ -336,7 +336,7 @@ def _weekly_buckets(period: Period) -> list[tuple[datetime.date, datetime.date, 
     buckets = []
     start = period.start
     while start <= period.end:
-        end = min(_monday(start) + datetime.timedelta(days=6), period.end)
+        end = min(week_monday(start) + datetime.timedelta(days=6), period.end)
         buckets.append((start, end, f"{start.month}/{start.day}〜{end.month}/{end.day}"))
         start = end + datetime.timedelta(days=1)
     return buckets
