@@ -98,6 +98,17 @@ _OVERFLOW_JS = """() => {
 }"""
 
 
+def wait_for_htmx(page: Page) -> None:
+    """Wait until htmx has finished swapping and settling.
+
+    htmx wires up the triggers of swapped-in content only when it settles (about 20 ms after the swap), so a test
+    that acts on a freshly swapped form as soon as it is visible can outrun it; a person never does.
+    """
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def assert_no_horizontal_scroll(page: Page) -> None:
     """The page must not scroll sideways: document.documentElement.scrollWidth <= window.innerWidth."""
     result = page.evaluate(_OVERFLOW_JS)

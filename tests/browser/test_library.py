@@ -5,7 +5,15 @@ import pytest
 from playwright.sync_api import expect
 
 from kakehashi.demo.users import DEMO_PASSWORD
-from tests.browser.helpers import DESKTOP, PHONE, SCREENSHOT_DIR, assert_no_horizontal_scroll, login, screenshot
+from tests.browser.helpers import (
+    DESKTOP,
+    PHONE,
+    SCREENSHOT_DIR,
+    assert_no_horizontal_scroll,
+    login,
+    screenshot,
+    wait_for_htmx,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -55,9 +63,11 @@ def test_manager_edits_the_draft_and_the_preview_applies_conditions(library, bro
     page.locator("#new-question-profile a", has_text="設問を追加").click()
     form = page.locator("#new-question-profile form.editor-form")
     expect(form).to_be_visible()
+    wait_for_htmx(page)
     form.locator('select[name="kind"]').select_option("scale")
     form = page.locator("#new-question-profile form.editor-form")
     expect(form.locator('input[name="scale_max"]')).to_be_visible()  # the form re-rendered for the kind
+    wait_for_htmx(page)
     form.locator('input[name="label"]').fill("社内のITへの抵抗感")
     form.locator('input[name="scale_min_label"]').fill("抵抗なし")
     form.locator('input[name="scale_max_label"]').fill("強い抵抗")
@@ -66,6 +76,7 @@ def test_manager_edits_the_draft_and_the_preview_applies_conditions(library, bro
     form.locator('button[type="submit"]').click()
     expect(page.locator("#draft-editor .message--success")).to_contain_text("社内のITへの抵抗感")
     expect(page.locator("#draft-editor")).to_contain_text("未公開の変更あり")
+    wait_for_htmx(page)
 
     # Move it up with the arrow: still one page, no reload.
     question = page.locator(".draft-question", has_text="社内のITへの抵抗感")
