@@ -92,6 +92,15 @@ def person_terms(*, names: Iterable[str] = (), emails: Iterable[str] = (), phone
     return tuple(sorted(terms, key=lambda t: (-len(t), t)))
 
 
+def same_person_name(a: str, b: str) -> bool:
+    """Two spellings of one name: equal after NFKC, without spaces, case-folded (never true for empty names)."""
+
+    def key(name: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or "")).casefold()
+
+    return bool(key(a)) and key(a) == key(b)
+
+
 def scrub_text(text: str, terms: Iterable[str]) -> str:
     """`text` with every term replaced by 「（削除済み）」 (case-insensitive for Latin letters)."""
     if not text:

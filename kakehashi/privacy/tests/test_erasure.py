@@ -149,17 +149,69 @@ def test_later_apps_plug_in_their_eraser(person):
         seen.append(subject.terms)
         return {"registration": 2}
 
-    register_eraser("events.registration", erase_events)
+    from kakehashi.privacy import erasure as registry
+
+    before = list(registry._ERASERS)
+    register_eraser("later.app", erase_events)
     try:
-        assert "events.registration" in registered_erasers()
+        assert "later.app" in registered_erasers()
         erasure = erasure_request_execute(actor=person["users"]["pref"], erasure=_approved(person))
     finally:
-        from kakehashi.privacy import erasure as registry
-
-        registry._ERASERS[:] = [e for e in registry._ERASERS if e[1] != "events.registration"]
-    assert erasure.result["events.registration:registration"] == 2
+        registry._ERASERS[:] = before
+    assert erasure.result["later.app:registration"] == 2
     assert "taro.yamada@example.jp" in seen[0]
     assert registered_erasers()[-1] == "core.changelog", "the change-log scrubber runs last"
+
+
+def test_events_and_portal_forget_the_person_but_keep_their_counts(person):
+    from kakehashi.events.models import Registration, SurveyResponse
+    from kakehashi.events.tests.factories import RegistrationFactory
+    from kakehashi.portal.models import ConsultationRequest, Subscriber
+    from kakehashi.portal.tests.factories import ConsultationRequestFactory, SubscriberFactory
+
+    contact = person["contact"]
+    registration = RegistrationFactory(
+        event__programme=person["programme"],
+        name="山田　太郎",
+        name_key="山田太郎",
+        company_id=contact.company_id,
+        email="",
+        email_key="",
+        role_title="総務課長",
+        answers={"note": "山田太郎です。車で伺います"},
+    )
+    by_email = RegistrationFactory(
+        name="ヤマダ タロウ", email="Taro.Yamada@example.jp", email_key="taro.yamada@example.jp"
+    )
+    SurveyResponse.objects.create(
+        registration=by_email, version=_survey_version(by_email), answers={"comment": "山田太郎：とても参考になった"}
+    )
+    someone_else = RegistrationFactory(event=registration.event, name="佐藤 花子", name_key="佐藤花子")
+    ConsultationRequestFactory(
+        person_name="山田太郎", email="taro.yamada@example.jp", phone="023-630-2211", message="山田太郎より相談"
+    )
+    other_request = ConsultationRequestFactory(person_name="鈴木 一郎")
+    SubscriberFactory(email="taro.yamada@example.jp")
+    SubscriberFactory(email="someone@example.jp")
+
+    erasure = erasure_request_execute(actor=person["users"]["pref"], erasure=_approved(person))
+
+    assert _traces(VALUES) == []
+    assert erasure.result["events.registrations:registration"] == 2
+    assert erasure.result["portal.consultations:consultation"] == 1
+    assert erasure.result["portal.subscribers:subscriber"] == 1
+    assert Registration.objects.count() == 3, "attendance counts stay"
+    assert Registration.objects.get(pk=registration.pk).name == ERASED_TEXT
+    assert Registration.objects.get(pk=someone_else.pk).name == "佐藤 花子"
+    assert ConsultationRequest.objects.get(pk=other_request.pk).person_name == "鈴木 一郎"
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["someone@example.jp"]
+
+
+def _survey_version(registration):
+    from kakehashi.events.models import Questionnaire, QuestionnaireVersion
+
+    questionnaire = Questionnaire.objects.create(event=registration.event, purpose="survey")
+    return QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1, definition=[])
 
 
 def test_terms_cover_spellings_and_do_not_over_match():
