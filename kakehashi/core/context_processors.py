@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from .middleware import request_programmes
 from .navigation import nav_for
 
 
@@ -8,9 +9,7 @@ def kakehashi(request):
     # Not "site_name": Django's auth views set that to the request host.
     context = {"product_name": settings.KAKEHASHI_SITE_NAME}
     if user is not None and user.is_authenticated:
-        from kakehashi.outreach.selectors import programmes_for
-
         context["nav_items"] = nav_for(user, request.path)
         context["current_programme"] = getattr(request, "programme", None)
-        context["my_programmes"] = programmes_for(user)
+        context["my_programmes"] = request_programmes(request)
     return context

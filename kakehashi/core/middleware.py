@@ -3,20 +3,29 @@ from django.utils.functional import SimpleLazyObject
 SESSION_KEY = "current_programme_id"
 
 
-def current_programme(request):
-    """The programme the user picked (kept in the session), or their most recent one."""
+def request_programmes(request) -> list:
+    """The programmes the signed-in user works on, read once per request (the header's switcher uses them too)."""
     from kakehashi.outreach.selectors import programmes_for
 
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    cached = getattr(request, "_kakehashi_programmes", None)
+    if cached is None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return []
+        cached = request._kakehashi_programmes = list(programmes_for(user))
+    return cached
+
+
+def current_programme(request):
+    """The programme the user picked (kept in the session), or their most recent one."""
+    programmes = request_programmes(request)
+    if not programmes:
         return None
-    programmes = programmes_for(user)
     chosen = request.session.get(SESSION_KEY)
-    if chosen is not None:
-        programme = programmes.filter(pk=chosen).first()
-        if programme is not None:
+    for programme in programmes:
+        if programme.pk == chosen:
             return programme
-    return programmes.order_by("-fiscal_year", "pk").first()
+    return min(programmes, key=lambda p: (-p.fiscal_year, p.pk))
 
 
 class JapaneseFirstMiddleware:

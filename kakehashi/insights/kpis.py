@@ -112,6 +112,14 @@ def definitions() -> dict[str, str]:
     }
 
 
+def progress_version(programme_id: int) -> int:
+    """The programme's `ProgressVersion` (0 before the first change): part of every cache key over its visits."""
+    from .models import ProgressVersion
+
+    version = ProgressVersion.objects.filter(programme_id=programme_id).order_by().values_list("version", flat=True)
+    return version.first() or 0
+
+
 def progress_cache_key(programme: Programme, today: datetime.date) -> str | None:
     """The cache key of the programme's figures as of `today`, or None when caching is off.
 
@@ -121,15 +129,10 @@ def progress_cache_key(programme: Programme, today: datetime.date) -> str | None
     """
     if cache_seconds() <= 0:
         return None
-    from .models import ProgressVersion
-
-    version = (
-        ProgressVersion.objects.filter(programme_id=programme.pk).order_by().values_list("version", flat=True).first()
-    )
     parts = (
         "insights:progress:v2",
         programme.pk,
-        version or 0,
+        progress_version(programme.pk),
         programme.target_count,
         programme.start_date,
         programme.end_date,

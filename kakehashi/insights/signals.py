@@ -29,10 +29,15 @@ def _never_counted(visit: Visit) -> bool:
 
 
 @receiver(post_save, sender=Visit, dispatch_uid="insights_visit_saved")
-@receiver(post_delete, sender=Visit, dispatch_uid="insights_visit_deleted")
-def _visit_changed(sender, instance: Visit, **kwargs) -> None:
+def _visit_saved(sender, instance: Visit, **kwargs) -> None:
     if not _never_counted(instance):
         progress_changed(instance.programme_id)
+
+
+@receiver(post_delete, sender=Visit, dispatch_uid="insights_visit_deleted")
+def _visit_deleted(sender, instance: Visit, **kwargs) -> None:
+    # Even a deleted draft: the visit list's cache key (its newest `updated_at`) cannot see a deletion.
+    progress_changed(instance.programme_id)
 
 
 @receiver(post_save, sender=DesignatedCompany, dispatch_uid="insights_designation_saved")

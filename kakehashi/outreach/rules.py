@@ -6,19 +6,29 @@ from kakehashi.accounts.choices import Role
 from kakehashi.accounts.rules import has_role, is_superuser
 
 
+def _programme_roles(user, programme_id: int | None) -> frozenset[str]:
+    """The user's roles in one programme, cached on the user object for the request."""
+    if programme_id is None or not user.is_authenticated:
+        return frozenset()
+    cache = user.__dict__.setdefault("_kh_programme_roles", {})
+    if programme_id not in cache:
+        from .models import ProgrammeMembership
+
+        cache[programme_id] = frozenset(
+            ProgrammeMembership.objects.filter(programme_id=programme_id, user=user).values_list("role", flat=True)
+        )
+    return cache[programme_id]
+
+
 @rules.predicate
 def is_programme_member(user, programme) -> bool:
-    if programme is None or not user.is_authenticated:
-        return False
-    return programme.memberships.filter(user=user).exists()
+    return programme is not None and bool(_programme_roles(user, programme.pk))
 
 
 def has_programme_role(*roles: str):
     @rules.predicate(name="has_programme_role:" + ",".join(roles))
     def predicate(user, programme) -> bool:
-        if programme is None or not user.is_authenticated:
-            return False
-        return programme.memberships.filter(user=user, role__in=roles).exists()
+        return programme is not None and bool(_programme_roles(user, programme.pk) & set(roles))
 
     return predicate
 
@@ -37,20 +47,6 @@ rules.add_perm("outreach.change_programme", is_superuser | is_programme_owner)
 # reports yet: `can_view_shared_visit` is where consent-based access will be added.
 
 _VISIT_EDITABLE_STATES = frozenset({"draft", "returned"})
-
-
-def _programme_roles(user, programme_id: int | None) -> frozenset[str]:
-    """The user's roles in one programme, cached on the user object for the request."""
-    if programme_id is None or not user.is_authenticated:
-        return frozenset()
-    cache = user.__dict__.setdefault("_kh_programme_roles", {})
-    if programme_id not in cache:
-        from .models import ProgrammeMembership
-
-        cache[programme_id] = frozenset(
-            ProgrammeMembership.objects.filter(programme_id=programme_id, user=user).values_list("role", flat=True)
-        )
-    return cache[programme_id]
 
 
 def _visit_programme_role(*roles: str):

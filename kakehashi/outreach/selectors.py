@@ -81,6 +81,87 @@ def visit_list_for(user, *, programme: Programme | None) -> QuerySet[Visit]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class VisitListRow:
+    """What one row of the visit list shows: plain values, no model instances (the list is the busiest page)."""
+
+    uuid: object
+    visit_date: datetime.date | None
+    status: str
+    status_label: str
+    company_name: str
+    municipality_name: str
+    format_label: str
+    challenges: list[str]
+    outcomes: list[str]
+    recorded_by: str
+
+
+_ROW_FIELDS = (
+    "id",
+    "uuid",
+    "visit_date",
+    "status",
+    "recorded_by_id",
+    "company__name",
+    "municipality__name",
+    "visit_format__label_ja",
+    "visit_format__label_en",
+)
+
+
+def visit_list_rows(visits: QuerySet[Visit]) -> list[VisitListRow]:
+    """The rows of one page of the visit list (`visits`: the page's slice of an already permitted queryset).
+
+    Three small queries (rows, code labels of both multi-choice fields, recorders' names) instead of a model
+    instance per related object: on a 50-row page that is most of the page's time.
+    """
+    from django.contrib.auth import get_user_model
+
+    from kakehashi.reference.models import localised_label
+
+    records = list(visits.values(*_ROW_FIELDS))
+    ids = [record["id"] for record in records]
+    labels = _code_labels_of(ids)
+    user_ids = {record["recorded_by_id"] for record in records}
+    names = {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=user_ids)}
+    statuses = dict(VisitStatus.choices)
+    return [
+        VisitListRow(
+            uuid=record["uuid"],
+            visit_date=record["visit_date"],
+            status=record["status"],
+            status_label=statuses.get(record["status"], record["status"]),
+            company_name=record["company__name"] or "",
+            municipality_name=record["municipality__name"] or "",
+            format_label=localised_label(record["visit_format__label_ja"], record["visit_format__label_en"]),
+            challenges=labels["challenges"].get(record["id"], []),
+            outcomes=labels["outcomes"].get(record["id"], []),
+            recorded_by=names.get(record["recorded_by_id"], ""),
+        )
+        for record in records
+    ]
+
+
+def _code_labels_of(visit_ids: list[int]) -> dict[str, dict[int, list[str]]]:
+    """{"challenges": {visit id: [label, …]}, "outcomes": {…}} in the code lists' own order."""
+    from kakehashi.reference.models import localised_label
+
+    result = {}
+    for name in ("challenges", "outcomes"):
+        through = getattr(Visit, name).through
+        pairs = (
+            through.objects.filter(visit_id__in=visit_ids)
+            .order_by("codeitem__order", "codeitem__code")
+            .values_list("visit_id", "codeitem__label_ja", "codeitem__label_en")
+        )
+        by_visit: dict[int, list[str]] = {}
+        for visit_id, label_ja, label_en in pairs:
+            by_visit.setdefault(visit_id, []).append(localised_label(label_ja, label_en))
+        result[name] = by_visit
+    return result
+
+
 def companies_heard_in(programme: Programme) -> QuerySet:
     """The companies with at least one counted (submitted or accepted) visit in `programme`."""
     from kakehashi.companies.models import Company

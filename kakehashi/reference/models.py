@@ -125,6 +125,13 @@ class Industry(models.Model):
         return f"{self.code} {self.name}"
 
 
+def localised_label(label_ja: str | None, label_en: str | None) -> str:
+    """A code's label in the active language (Japanese when no English label exists; "" for no code)."""
+    if label_en and translation.get_language() == "en":
+        return label_en
+    return label_ja or ""
+
+
 class CodeItem(models.Model):
     """One code of an editable list. Labels and order may change; a code is retired, never reused."""
 
@@ -160,6 +167,4 @@ class CodeItem(models.Model):
 
     @property
     def label(self) -> str:
-        if translation.get_language() == "en" and self.label_en:
-            return self.label_en
-        return self.label_ja
+        return localised_label(self.label_ja, self.label_en)

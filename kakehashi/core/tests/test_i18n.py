@@ -12,8 +12,11 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 
 
 def parse_po(path: Path) -> list[dict]:
-    """Entries of a .po file as {"msgid", "msgid_plural", "msgstr": {index: text}, "flags"}; header skipped."""
+    """Entries of a .po file as {"msgctxt", "msgid", "msgid_plural", "msgstr": {index: text}, "flags"}; no header."""
     entries, entry, key = [], None, None
+
+    def new() -> dict:
+        return {"msgctxt": "", "msgid": "", "msgid_plural": "", "msgstr": {}, "flags": set()}
 
     def finish():
         if entry is not None and entry["msgid"]:
@@ -23,14 +26,20 @@ def parse_po(path: Path) -> list[dict]:
         line = raw.strip()
         if line.startswith("#,"):
             finish()
-            entry, key = {"msgid": "", "msgid_plural": "", "msgstr": {}, "flags": set()}, None
+            entry, key = new(), None
             entry["flags"] = {flag.strip() for flag in line[2:].split(",")}
         elif line.startswith("#") or not line:
             continue
-        elif line.startswith("msgid "):
+        elif line.startswith("msgctxt "):
             if entry is None or key is not None:
                 finish()
-                entry = {"msgid": "", "msgid_plural": "", "msgstr": {}, "flags": set()}
+                entry = new()
+            key = "msgctxt"
+            entry["msgctxt"] = ast.literal_eval(line[8:])
+        elif line.startswith("msgid "):
+            if entry is None or key not in (None, "msgctxt"):
+                finish()
+                entry = new()
             key = "msgid"
             entry["msgid"] = ast.literal_eval(line[6:])
         elif line.startswith("msgid_plural "):
@@ -81,6 +90,8 @@ def test_compiled_catalogue_matches_the_po(entries):
         if e["msgid_plural"]:
             assert compiled.ngettext(e["msgid"], e["msgid_plural"], 1) == e["msgstr"][0], e["msgid"]
             assert compiled.ngettext(e["msgid"], e["msgid_plural"], 2) == e["msgstr"][1], e["msgid"]
+        elif e["msgctxt"]:
+            assert compiled.pgettext(e["msgctxt"], e["msgid"]) == e["msgstr"][0], e["msgid"]
         else:
             assert compiled.gettext(e["msgid"]) == e["msgstr"][0], e["msgid"]
 

@@ -201,8 +201,8 @@ class Visit(TimeStampedModel):
             models.Index(fields=["programme", "company"], name="visit_prog_company_idx"),
             # The visit list's default order, so a page is read from the index instead of sorted.
             models.Index(fields=["programme", "-visit_date", "-start_time", "-id"], name="visit_prog_list_order_idx"),
-            # The newest of one person's reports: part of the visit list's cached-total key.
-            models.Index(fields=["programme", "recorded_by", "updated_at"], name="visit_prog_recorder_upd_idx"),
+            # The programme's newest change: part of the visit list's cache key (outreach/visit_listing.py).
+            models.Index(fields=["programme", "updated_at"], name="visit_prog_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -47,6 +47,7 @@ def membership_add(*, actor, programme: Programme, user, role: str) -> Programme
     membership, created = ProgrammeMembership.objects.get_or_create(programme=programme, user=user, role=role)
     if created:
         log_change(actor=actor, instance=membership, action=ChangeAction.CREATE)
+        user.__dict__.pop("_kh_programme_roles", None)  # the roles cached for this request (outreach.rules)
     return membership
 
 

@@ -2,17 +2,15 @@
 exports, the detail with review, attachments, and the HTMX pieces of the form (company search, duplicate check,
 content suggestions)."""
 
-import hashlib
 import uuid as uuid_lib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,10 +20,6 @@ from kakehashi.companies.rules import may_view_contacts
 from kakehashi.companies.selectors import companies_for, with_designation
 from kakehashi.companies.services import company_create
 from kakehashi.core.changelog import history_for
-from kakehashi.core.htmx import render_page_or_partial
-from kakehashi.core.pagination import paginate
-from kakehashi.insights.kpis import cache_seconds
-from kakehashi.insights.models import ProgressVersion
 
 from .. import visit_hearing
 from ..filters import filter_visits
@@ -35,13 +29,10 @@ from ..selectors import field_home_for, visit_for, visit_list_for
 from ..services import visits as services
 from ..visit_content import content_suggestions
 from ..visit_exports import EXPORT_FORMATS, visit_export_response
+from ..visit_listing import visit_list_fragments
 
 COMPANY_RESULTS = 10
 HISTORY_LIMIT = 50
-# Long texts a list row never shows (exports and the detail page read them).
-VISIT_LIST_DEFERRED = ("summary", "search_text", "draft_data", "review_comment")
-
-
 # --- Helpers -------------------------------------------------------------------------------------------------------
 
 
@@ -114,49 +105,25 @@ def visit_today(request):
 # --- List and exports ----------------------------------------------------------------------------------------------
 
 
-def _list_count_key(request, programme: Programme | None) -> str | None:
-    """The cache key of this list's total: the programme's visit version (bumped by every counted change, see
-    `insights.signals`) plus the newest of the user's own records (drafts do not bump the version), the user
-    (visibility differs by role) and the filters. Another person's brand-new draft shows in a manager's total
-    within `cache_seconds()`; the rows themselves are always read fresh."""
-    if programme is None or cache_seconds() <= 0:
-        return None
-    version = (
-        ProgressVersion.objects.filter(programme_id=programme.pk).order_by().values_list("version", flat=True).first()
-    )
-    own_latest = Visit.objects.filter(programme=programme, recorded_by=request.user).aggregate(
-        latest=Max("updated_at")
-    )["latest"]
-    own_stamp = own_latest.timestamp() if own_latest else 0
-    filters = sorted((k, v) for k, v in request.GET.lists() if k not in ("page", "sort"))
-    digest = hashlib.sha256(repr((filters, translation.get_language())).encode()).hexdigest()[:16]
-    return f"outreach:visit-list-count:{programme.pk}:{version or 0}:{own_stamp}:{request.user.pk}:{digest}"
-
-
 @login_required
 @require_GET
 def visit_list(request):
     _require(request, "outreach.list_visits")
     programme = _programme(request)
-    result = filter_visits(
-        visit_list_for(request.user, programme=programme), request.GET, programme=programme, user=request.user
+    can_export = request.user.has_perm("outreach.export_visits")
+    fragments = visit_list_fragments(
+        request,
+        programme,
+        can_export=can_export,
+        can_export_contacts=can_export and may_view_contacts(request.user),
     )
-    for message in result.ignored:
-        messages.warning(request, message)
-    queryset = result.queryset.defer(*VISIT_LIST_DEFERRED)
-    page = paginate(request, queryset, count_key=_list_count_key(request, programme), count_seconds=cache_seconds())
-    query = request.GET.copy()
-    query.pop("page", None)
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        return HttpResponse(fragments["results"])
     context = {
-        "page": page,
-        "form": result.form,
-        "programme": programme,
-        "querystring": query.urlencode(),
+        "fragments": fragments,
         "can_add": bool(programme) and request.user.has_perm("outreach.add_visit", programme),
-        "can_export": request.user.has_perm("outreach.export_visits"),
-        "can_export_contacts": request.user.has_perm("outreach.export_visits") and may_view_contacts(request.user),
     }
-    return render_page_or_partial(request, "outreach/visit_list.html", context, "results")
+    return render(request, "outreach/visit_list.html", context)
 
 
 @login_required

@@ -1,0 +1,90 @@
+"""The visit list page, rendered in two fragments (filter panel, results) that are cached until the rows change.
+
+The list is the busiest screen of the programme office. Building the filter form (code lists, programme staff)
+and fifty rows costs tens of milliseconds, while the answer only changes when a visit of the programme is saved
+or deleted. Each fragment is therefore kept in the cache under a key made of:
+
+- the programme's newest `Visit.updated_at` (one index lookup: every save of any visit, drafts included,
+  changes it) and its `ProgressVersion` (bumped by every deletion, see `insights.signals`);
+- the user (what a role may see differs) and the language;
+- the query string (filters, sort, page).
+
+So a saved, submitted, reviewed or deleted report shows at once in every worker. What is *not* in the key —
+a company renamed in the registry, a code label or a person's display name edited — shows within
+`cache_seconds()` (60 s by default; 0 switches the cache off, as in tests unless a test turns it on).
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from kakehashi.core.pagination import paginate
+from kakehashi.insights.kpis import cache_seconds, progress_version
+
+from .filters import filter_visits
+from .models import Programme, Visit
+from .selectors import visit_list_rows, visits_for
+
+TEMPLATE = "outreach/visit_list.html"
+
+
+@dataclass(frozen=True)
+class ListKeys:
+    fragments: str  # filter panel and results of this exact query string
+    count: str  # the total of these filters (any page, any order)
+
+
+def visit_list_keys(request, programme: Programme | None) -> ListKeys | None:
+    """The cache keys of this request's list, or None when caching is off or there is no programme."""
+    if programme is None or cache_seconds() <= 0:
+        return None
+    latest = Visit.objects.filter(programme=programme).aggregate(latest=Max("updated_at"))["latest"]
+    stamp = f"{programme.pk}:{progress_version(programme.pk)}:{latest.timestamp() if latest else 0}"
+    language = translation.get_language()
+    query = sorted(request.GET.lists())
+    filters = [(key, values) for key, values in query if key not in ("page", "sort")]
+    return ListKeys(
+        fragments=f"outreach:visit-list:v1:{stamp}:{request.user.pk}:{_digest(query, language)}",
+        count=f"outreach:visit-list-count:v1:{stamp}:{request.user.pk}:{_digest(filters, language)}",
+    )
+
+
+def _digest(query: list, language: str) -> str:
+    return hashlib.sha256(repr((query, language)).encode()).hexdigest()[:16]
+
+
+def visit_list_fragments(request, programme: Programme | None, *, can_export: bool, can_export_contacts: bool):
+    """{"filters": html, "results": html} for this request, from the cache when the rows have not changed."""
+    keys = visit_list_keys(request, programme)
+    fragments = cache.get(keys.fragments) if keys else None
+    if fragments is None:
+        fragments = _render(request, programme, keys, can_export=can_export, can_export_contacts=can_export_contacts)
+        if keys:
+            cache.set(keys.fragments, fragments, cache_seconds())
+    return fragments
+
+
+def _render(request, programme, keys: ListKeys | None, *, can_export: bool, can_export_contacts: bool) -> dict:
+    result = filter_visits(
+        visits_for(request.user, programme=programme), request.GET, programme=programme, user=request.user
+    )
+    page = paginate(request, result.queryset, count_key=keys.count if keys else None, count_seconds=cache_seconds())
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "rows": visit_list_rows(page.object_list),
+        "form": result.form,
+        "ignored": result.ignored,
+        "querystring": query.urlencode(),
+        "can_export": can_export,
+        "can_export_contacts": can_export_contacts,
+    }
+    return {
+        "filters": render_to_string(f"{TEMPLATE}#filters", context, request),
+        "results": render_to_string(f"{TEMPLATE}#results", context, request),
+    }
