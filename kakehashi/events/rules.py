@@ -11,28 +11,16 @@ import rules
 
 from kakehashi.accounts.choices import Role
 from kakehashi.accounts.rules import has_role, is_superuser
+from kakehashi.outreach.rules import programme_roles_in
 
 EVENT_STAFF = (Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR)
 EVENT_OWNERS = (Role.PREFECTURE, Role.MANAGER)
 
 
-def _roles_in(user, programme_id: int | None) -> frozenset[str]:
-    if programme_id is None or not user.is_authenticated:
-        return frozenset()
-    cache = user.__dict__.setdefault("_kh_event_programme_roles", {})
-    if programme_id not in cache:
-        from kakehashi.outreach.models import ProgrammeMembership
-
-        cache[programme_id] = frozenset(
-            ProgrammeMembership.objects.filter(programme_id=programme_id, user=user).values_list("role", flat=True)
-        )
-    return cache[programme_id]
-
-
 def _event_role(*roles: str):
     @rules.predicate(name="event_role:" + ",".join(roles))
     def predicate(user, event) -> bool:
-        return event is not None and bool(_roles_in(user, event.programme_id) & set(roles))
+        return event is not None and bool(programme_roles_in(user, event.programme_id) & set(roles))
 
     return predicate
 
@@ -40,7 +28,7 @@ def _event_role(*roles: str):
 def _programme_role(*roles: str):
     @rules.predicate(name="event_programme_role:" + ",".join(roles))
     def predicate(user, programme) -> bool:
-        return programme is not None and bool(_roles_in(user, programme.pk) & set(roles))
+        return programme is not None and bool(programme_roles_in(user, programme.pk) & set(roles))
 
     return predicate
 

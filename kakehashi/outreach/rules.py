@@ -6,8 +6,8 @@ from kakehashi.accounts.choices import Role
 from kakehashi.accounts.rules import has_role, is_superuser
 
 
-def _programme_roles(user, programme_id: int | None) -> frozenset[str]:
-    """The user's roles in one programme, cached on the user object for the request."""
+def programme_roles_in(user, programme_id: int | None) -> frozenset[str]:
+    """The user's roles in one programme, cached on the user object for the request (every app's rules use it)."""
     if programme_id is None or not user.is_authenticated:
         return frozenset()
     cache = user.__dict__.setdefault("_kh_programme_roles", {})
@@ -22,13 +22,13 @@ def _programme_roles(user, programme_id: int | None) -> frozenset[str]:
 
 @rules.predicate
 def is_programme_member(user, programme) -> bool:
-    return programme is not None and bool(_programme_roles(user, programme.pk))
+    return programme is not None and bool(programme_roles_in(user, programme.pk))
 
 
 def has_programme_role(*roles: str):
     @rules.predicate(name="has_programme_role:" + ",".join(roles))
     def predicate(user, programme) -> bool:
-        return programme is not None and bool(_programme_roles(user, programme.pk) & set(roles))
+        return programme is not None and bool(programme_roles_in(user, programme.pk) & set(roles))
 
     return predicate
 
@@ -52,7 +52,7 @@ _VISIT_EDITABLE_STATES = frozenset({"draft", "returned"})
 def _visit_programme_role(*roles: str):
     @rules.predicate(name="visit_programme_role:" + ",".join(roles))
     def predicate(user, visit) -> bool:
-        return visit is not None and bool(_programme_roles(user, visit.programme_id) & set(roles))
+        return visit is not None and bool(programme_roles_in(user, visit.programme_id) & set(roles))
 
     return predicate
 
@@ -60,7 +60,7 @@ def _visit_programme_role(*roles: str):
 def _programme_role(*roles: str):
     @rules.predicate(name="programme_role:" + ",".join(roles))
     def predicate(user, programme) -> bool:
-        return programme is not None and bool(_programme_roles(user, programme.pk) & set(roles))
+        return programme is not None and bool(programme_roles_in(user, programme.pk) & set(roles))
 
     return predicate
 
@@ -95,7 +95,7 @@ def can_view_shared_visit(user, visit) -> bool:
         and visit.consent_share_foundation
         and visit.status in ("submitted", "accepted")
         and visit.company_id is not None
-        and Role.COORDINATOR in _programme_roles(user, visit.programme_id)
+        and Role.COORDINATOR in programme_roles_in(user, visit.programme_id)
     )
 
 

@@ -10,7 +10,7 @@ import rules
 
 from kakehashi.accounts.choices import Role
 from kakehashi.accounts.rules import has_role, is_superuser
-from kakehashi.outreach.rules import _programme_roles
+from kakehashi.outreach.rules import programme_roles_in
 
 from .choices import EDITABLE_PLAN_STATES, PlanStatus, RunStatus
 
@@ -20,7 +20,7 @@ def _role_in_programme(*roles: str):
 
     @rules.predicate(name="planning_programme_role:" + ",".join(roles))
     def predicate(user, programme) -> bool:
-        return programme is not None and bool(_programme_roles(user, programme.pk) & set(roles))
+        return programme is not None and bool(programme_roles_in(user, programme.pk) & set(roles))
 
     return predicate
 
@@ -30,7 +30,7 @@ def _role_in_plan_programme(*roles: str):
 
     @rules.predicate(name="planning_plan_role:" + ",".join(roles))
     def predicate(user, plan) -> bool:
-        return plan is not None and bool(_programme_roles(user, plan.programme_id) & set(roles))
+        return plan is not None and bool(programme_roles_in(user, plan.programme_id) & set(roles))
 
     return predicate
 

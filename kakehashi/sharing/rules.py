@@ -10,24 +10,11 @@ import rules
 
 from kakehashi.accounts.choices import Role
 from kakehashi.accounts.rules import has_role, is_superuser
+from kakehashi.outreach.rules import programme_roles_in
 
 from .choices import CLOSED_REFERRAL_STATUSES
 
 COUNTED = ("submitted", "accepted")
-
-
-def programme_roles(user, programme_id: int | None) -> frozenset[str]:
-    """The user's roles in one programme, cached on the user object for the request."""
-    if programme_id is None or not user.is_authenticated:
-        return frozenset()
-    cache = user.__dict__.setdefault("_kh_sharing_roles", {})
-    if programme_id not in cache:
-        from kakehashi.outreach.models import ProgrammeMembership
-
-        cache[programme_id] = frozenset(
-            ProgrammeMembership.objects.filter(programme_id=programme_id, user=user).values_list("role", flat=True)
-        )
-    return cache[programme_id]
 
 
 def _role_in_object_programme(*roles: str):
@@ -38,7 +25,7 @@ def _role_in_object_programme(*roles: str):
         if obj is None:
             return False
         programme_id = getattr(obj, "programme_id", None) or getattr(obj, "pk", None)
-        return bool(programme_roles(user, programme_id) & set(roles))
+        return bool(programme_roles_in(user, programme_id) & set(roles))
 
     return predicate
 
