@@ -9,6 +9,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from kakehashi.core.ratelimit import client_address, count_hit
+
 
 def _key(username: str, ip: str) -> str:
     digest = hashlib.sha256(f"{(username or '').strip().lower()}|{ip or ''}".encode()).hexdigest()[:32]
@@ -16,7 +18,7 @@ def _key(username: str, ip: str) -> str:
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)
 
 
 def is_locked(username: str, ip: str) -> bool:
@@ -24,17 +26,8 @@ def is_locked(username: str, ip: str) -> bool:
 
 
 def register_failure(username: str, ip: str) -> int:
-    key = _key(username, ip)
-    if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
-        return 1
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-        return 1
     # Every failure extends the window, so a slow guesser stays locked out.
-    cache.touch(key, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-    return count
+    return count_hit(_key(username, ip), window=settings.LOGIN_LOCKOUT_SECONDS, extend=True)
 
 
 def reset(username: str, ip: str) -> None:

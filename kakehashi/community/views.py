@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kakehashi.core.forms import add_service_errors
 from kakehashi.core.htmx import render_page_or_partial
 from kakehashi.core.pagination import paginate
 
@@ -56,14 +57,6 @@ def _member_or_403(request) -> Member:
     if member is None:
         raise PermissionDenied
     return member
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _with_introductions(me: Member, suggestions: list) -> list:
@@ -128,7 +121,7 @@ def verify(request, token: str):
         try:
             member = services.member_verify(payload=payload, password=form.cleaned_data["password1"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
@@ -184,7 +177,7 @@ def profile_edit(request):
                 notify_frequency=data["notify_frequency"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("プロフィールを保存しました。"))
             return redirect("community:suggestions")
@@ -255,7 +248,7 @@ def introduction_create(request, pk: int):
                 actor=request.user, requester=me, recipient=other, message=form.cleaned_data["message"], reasons=reasons
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("紹介を依頼しました。相手が承諾すると連絡先が表示されます。"))
             return redirect("community:introduction_list")
@@ -362,7 +355,7 @@ def thread_create(request, slug: str):
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(thread)
     return render(request, "community/thread_form.html", {"form": form, "topic": topic})
@@ -386,7 +379,7 @@ def thread_detail(request, pk: int):
                     actor=request.user, author=member_of(request.user), thread=thread, body=form.cleaned_data["body"]
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 page_number = (thread.posts.count() - 1) // POSTS_PER_PAGE + 1
                 return redirect(f"{thread.get_absolute_url()}?page={page_number}#post-{post.pk}")
@@ -578,7 +571,7 @@ def project_create(request):
                 started_on=data["started_on"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("共創プロジェクトを登録しました。"))
             return redirect(project)

@@ -4,14 +4,15 @@ Personal pages are reached by a signed token (see tickets.py); a bad token answe
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kakehashi.core.forms import add_service_errors
 from kakehashi.core.pagination import paginate
+from kakehashi.core.ratelimit import client_address, count_hit
 
 from . import selectors, services, tickets
 from .choices import QuestionnairePurpose, RegistrationStatus
@@ -19,18 +20,10 @@ from .forms import RegistrationForm
 from .questions import answers_form_class
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _rate_limited(request) -> bool:
     """True when this address has registered too often in the last hour (counted in the cache)."""
-    key = f"events:register:{_client_address(request)}"
-    count = cache.get(key, 0)
-    if count >= settings.KAKEHASHI_EVENT_REGISTRATIONS_PER_HOUR:
-        return True
-    cache.set(key, count + 1, 60 * 60)
-    return False
+    hits = count_hit(f"events:register:{client_address(request)}", window=60 * 60)
+    return hits > settings.KAKEHASHI_EVENT_REGISTRATIONS_PER_HOUR
 
 
 def _event_or_404(uuid):
@@ -90,11 +83,7 @@ def register(request, uuid):
             except services.DuplicateRegistration as error:
                 form.add_error(None, " ".join(error.messages))
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 return redirect("events:ticket", token=tickets.make_token(registration))
     return render(request, "events/register.html", {"event": event, "form": form})

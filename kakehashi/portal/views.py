@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kakehashi.core.changelog import history_for
 from kakehashi.core.exports import csv_response
+from kakehashi.core.forms import add_service_errors
 from kakehashi.core.htmx import render_page_or_partial
 from kakehashi.core.pagination import paginate
 
@@ -71,14 +72,6 @@ def _require(request, perm: str, obj=None) -> None:
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _querystring(request) -> str:
@@ -210,7 +203,7 @@ def consultation(request):
         try:
             services.consultation_submit(values=form.cleaned_data, challenges=form.cleaned_data["challenges"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("portal:consultation_thanks")
     return render(request, "portal/consultation.html", {"form": form})
@@ -333,7 +326,7 @@ def article_create(request):
         try:
             article = services.article_create(actor=request.user, values=form.values())
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("記事を保存しました。"))
             return redirect("portal:article_edit", pk=article.pk)
@@ -350,7 +343,7 @@ def article_edit(request, pk: int):
         try:
             services.article_update(actor=request.user, article=article, values=form.values())
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("記事を保存しました。"))
             return redirect("portal:article_edit", pk=article.pk)
@@ -380,7 +373,7 @@ def image_upload(request):
                 actor=request.user, upload=form.cleaned_data["file"], alt=form.cleaned_data["alt"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             form = ImageForm()
     context = {
@@ -437,7 +430,7 @@ def itcompany_create(request):
                 approved=values.pop("approved", False),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("IT企業を登録しました。"))
             return redirect("portal:itcompany_edit", pk=company.pk)
@@ -454,7 +447,7 @@ def itcompany_edit(request, pk: int):
         try:
             services.itcompany_update(actor=request.user, it_company=company, values=form.values())
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("掲載内容を保存しました。"))
             return redirect("portal:itcompany_edit", pk=company.pk)
@@ -520,7 +513,7 @@ def revision_review(request, pk: int):
                 )
                 messages.success(request, _("差し戻しました。"))
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("portal:revision_list")
     context = {"revision": revision, "rows": _revision_changes(revision), "form": form}
@@ -568,7 +561,7 @@ def profile_propose(request, pk: int):
         try:
             services.itcompany_revision_submit(actor=request.user, it_company=company, values=form.values())
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("変更を申請しました。事務局が確認してから公開されます。"))
             return redirect("portal:my_profiles")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kakehashi.core.forms import add_service_errors
 from kakehashi.core.pagination import paginate
 
 from . import selectors, services
@@ -48,14 +49,6 @@ def _get_item(user, list_name: str, code: str) -> CodeItem:
     if item is None:
         raise Http404
     return item
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _item_form(item: CodeItem, data=None) -> CodeItemForm:
@@ -116,7 +109,7 @@ def codeitem_add(request, list_name: str):
         try:
             item = services.codeitem_create(actor=request.user, list=list_name, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("コード「%(code)s %(label)s」を追加しました。") % {"code": item.code, "label": item.label_ja}
@@ -147,7 +140,7 @@ def codeitem_edit(request, list_name: str, code: str):
         try:
             services.codeitem_update(actor=request.user, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             if _is_htmx(request):
                 return render(request, "reference/code_list.html#item_row", {"item": item, "can_edit": True})
@@ -241,7 +234,7 @@ def region_edit(request, prefecture: str, code: str):
         try:
             services.region_update(actor=request.user, region=region, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("地域「%(name)s」を更新しました。") % {"name": region.name})
             return redirect(reverse("reference:region_detail", kwargs={"prefecture": prefecture, "code": region.code}))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kakehashi.companies.selectors import companies_for, contacts_for
 from kakehashi.core.changelog import history_for
 from kakehashi.core.exports import csv_response, xlsx_response
+from kakehashi.core.forms import add_service_errors
 from kakehashi.core.htmx import render_page_or_partial
 from kakehashi.core.pagination import paginate
 from kakehashi.outreach.selectors import visit_for
@@ -56,15 +57,6 @@ def _programme_required(request, perm: str):
     if programme is not None and not request.user.has_perm(perm, programme):
         raise PermissionDenied
     return programme
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _visible_contact(request, referral):
@@ -131,7 +123,7 @@ def referral_create(request, uuid):
                 note=data["note"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -197,7 +189,7 @@ def referral_move(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("状態を「%(status)s」にしました。") % {"status": referral.get_status_display()})
             return redirect("sharing:referral_detail", pk=referral.pk)
@@ -260,7 +252,7 @@ def advice_new(request):
         try:
             thread = services.advice_thread_open(actor=request.user, programme=programme, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("助言を依頼しました。回答があるとメールでお知らせします。"))
             return redirect("sharing:advice_detail", pk=thread.pk)
@@ -287,7 +279,7 @@ def advice_detail(request, pk: int):
             try:
                 services.advice_reply(actor=request.user, thread=thread, body=form.cleaned_data["body"])
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("投稿しました。"))
                 return redirect("sharing:advice_detail", pk=thread.pk)
@@ -368,7 +360,7 @@ def priority_decide(request, company_pk: int):
         try:
             services.priority_decide(actor=request.user, programme=programme, company=company, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             raise Http404 from error
         else:
@@ -443,7 +435,7 @@ def priority_weights(request):
                     actor=request.user, programme=programme, values=form.weight_values(), note=form.cleaned_data["note"]
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kakehashi.core.changelog import history_for
+from kakehashi.core.forms import add_service_errors
 from kakehashi.core.htmx import render_page_or_partial
 from kakehashi.core.pagination import paginate
 
@@ -113,11 +114,7 @@ def _save(request, form: ContentForm, item: ContentItem | None, programme):
             remove_file=form.cleaned_data.get("remove_file", False),
         )
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
-        else:
-            form.add_error(None, error.messages)
+        add_service_errors(form, error)
     return None
 
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from kakehashi.core.forms import add_service_errors
+
 from ..forms.manuals import ManualForm, PublishForm, QuestionForm, SectionForm, default_valid_from
 from ..manual_pdf import pdf_filename, render_manual_pdf
 from ..manuals import (
@@ -352,21 +354,13 @@ def manual_question_new(request, pk: int, section_key: str):
                 values=form.question_values(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _editor_response(
                 request, manual, message=_("設問「%(l)s」を追加しました。") % {"l": question["label"]}
             )
     context = {"manual": manual, "form": form, "section_key": section_key, "question": None}
     return _form_page(request, "outreach/manual_question_form.html", context)
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -385,7 +379,7 @@ def manual_question_edit(request, pk: int, question_key: str):
                 values=form.question_values(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _editor_response(request, manual, message=_("設問を更新しました。"))
     context = {"manual": manual, "form": form, "section_key": section["key"], "question": question}
@@ -433,7 +427,7 @@ def manual_publish(request, pk: int):
         try:
             version = services.manual_publish(actor=request.user, manual=manual, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
