@@ -475,6 +475,11 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
+def person_name_key(name: str) -> str:
+    """A person's name for comparing spellings: NFKC, no spaces, case-folded (「山田　太郎」 = 「山田太郎」)."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", name or "")).casefold()
+
+
 @lru_cache(maxsize=65536)
 def company_name_key(name: str) -> str:
     """The key every spelling of one company's name shares (see the module docstring for the rules)."""

@@ -12,7 +12,7 @@ import random
 from django.utils import timezone
 
 from kakehashi.companies.models import Company
-from kakehashi.companies.normalise import company_name_key
+from kakehashi.companies.normalise import company_name_key, person_name_key
 from kakehashi.events import services
 from kakehashi.events.models import Event, Registration
 from kakehashi.outreach.models import Programme
@@ -82,7 +82,7 @@ def _register_past(event: Event, rng: random.Random, people: list[tuple[str, str
         registration = Registration(
             event=event,
             name=name,
-            name_key=services.person_name_key(name),
+            name_key=person_name_key(name),
             organisation=organisation,
             organisation_key=company_name_key(organisation),
             company=company,

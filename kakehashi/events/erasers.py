@@ -7,11 +7,12 @@ name, title, e-mail or free-text answer that names the person.
 
 from django.db.models import Q
 
+from kakehashi.companies.normalise import person_name_key
 from kakehashi.privacy.choices import ERASED_TEXT
 from kakehashi.privacy.erasure import ErasureSubject, scrub_value
 
 from .models import Registration, SurveyResponse
-from .services import email_key, person_name_key
+from .services import email_key
 
 
 def erase_event_registrations(subject: ErasureSubject, *, actor) -> dict[str, int]:

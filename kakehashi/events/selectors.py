@@ -44,7 +44,7 @@ def registrations_for(user, event: Event, *, query: str = "", status: str = "") 
     if status:
         qs = qs.filter(status=status)
     if query.strip():
-        from .services import person_name_key
+        from kakehashi.companies.normalise import person_name_key
 
         key = person_name_key(query)
         qs = qs.filter(

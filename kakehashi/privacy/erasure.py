@@ -93,12 +93,10 @@ def person_terms(*, names: Iterable[str] = (), emails: Iterable[str] = (), phone
 
 
 def same_person_name(a: str, b: str) -> bool:
-    """Two spellings of one name: equal after NFKC, without spaces, case-folded (never true for empty names)."""
+    """Two spellings of one name (`companies.normalise.person_name_key`); never true for empty names."""
+    from kakehashi.companies.normalise import person_name_key
 
-    def key(name: str) -> str:
-        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or "")).casefold()
-
-    return bool(key(a)) and key(a) == key(b)
+    return bool(person_name_key(a)) and person_name_key(a) == person_name_key(b)
 
 
 def scrub_text(text: str, terms: Iterable[str]) -> str:

@@ -327,3 +327,11 @@ def test_legal_form_affixes_find_the_longest_spelling(form, rest):
     for text in (form + rest, rest + form, rest):
         assert n._LEAD.prefix(text) == longest(lead, text.startswith)
         assert n._TRAIL.suffix(text) == longest(trail, text.endswith)
+
+
+def test_person_name_key_ignores_width_spaces_and_case():
+    from kakehashi.companies.normalise import person_name_key
+
+    assert person_name_key("山田　太郎") == person_name_key("山田太郎") == person_name_key(" 山田 太郎 ")
+    assert person_name_key("ＴＡＲＯ Yamada") == "taroyamada"
+    assert person_name_key("山田 花子") != person_name_key("山田太郎")

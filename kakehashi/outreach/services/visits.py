@@ -19,7 +19,6 @@ import datetime
 import hashlib
 import json
 import os
-import re
 import unicodedata
 import uuid as uuid_lib
 from collections.abc import Iterable, Mapping
@@ -30,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kakehashi.companies.normalise import person_name_key
 from kakehashi.core.changelog import log_change, snapshot
 from kakehashi.core.choices import ChangeAction
 
@@ -168,10 +168,6 @@ def _clean_contact(contact: Mapping[str, Any] | None) -> dict[str, str] | None:
     return {key: unicodedata.normalize("NFKC", str(contact.get(key) or "")).strip() for key in CONTACT_FIELDS}
 
 
-def _person_key(name: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or "")).casefold()
-
-
 # --- Submission rules ---------------------------------------------------------------------------------------------
 
 
@@ -255,8 +251,8 @@ def _store_contact(*, actor, visit: Visit, contact: dict[str, str] | None) -> No
         visit.contact = None
         return
     company = visit.company
-    key = _person_key(contact["name"])
-    existing = next((c for c in company.contacts.order_by("pk") if _person_key(c.name) == key), None)
+    key = person_name_key(contact["name"])
+    existing = next((c for c in company.contacts.order_by("pk") if person_name_key(c.name) == key), None)
     details = {k: contact[k] for k in ("title", "phone", "email") if contact[k]}
     try:
         if existing is None:
