@@ -18,7 +18,7 @@ from kakehashi.accounts.models import User
 from kakehashi.accounts.services import user_create
 from kakehashi.companies.matching import company_match
 from kakehashi.companies.normalise import company_name_key
-from kakehashi.core.changelog import log_change, snapshot
+from kakehashi.core.changelog import log_change, snapshot, update_logged
 from kakehashi.core.choices import ChangeAction
 from kakehashi.reference.models import CodeItem
 
@@ -549,17 +549,7 @@ def reports_resolve(*, actor, post: Post) -> int:
     """Mark every open report of a post as dealt with (the post hidden, or judged fine)."""
     count = 0
     for report in post.reports.filter(resolved_at__isnull=True):
-        before = snapshot(report, ["resolved_at", "resolved_by"])
-        report.resolved_at = timezone.now()
-        report.resolved_by = actor
-        report.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
-        log_change(
-            actor=actor,
-            instance=report,
-            action=ChangeAction.STATUS,
-            before=before,
-            after=snapshot(report, ["resolved_at", "resolved_by"]),
-        )
+        update_logged(report, actor=actor, action=ChangeAction.STATUS, resolved_at=timezone.now(), resolved_by=actor)
         count += 1
     return count
 
@@ -570,17 +560,7 @@ def thread_propose_meetup(*, actor, member: Member, thread: Thread) -> Thread:
     _require_active(member)
     if thread.meetup_proposed_at is not None:
         raise ValidationError(_("このスレッドの交流会はすでに提案されています。"))
-    before = snapshot(thread, ["meetup_proposed_at", "meetup_proposed_by"])
-    thread.meetup_proposed_at = timezone.now()
-    thread.meetup_proposed_by = member
-    thread.save(update_fields=["meetup_proposed_at", "meetup_proposed_by", "updated_at"])
-    log_change(
-        actor=actor,
-        instance=thread,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(thread, ["meetup_proposed_at", "meetup_proposed_by"]),
-    )
+    update_logged(thread, actor=actor, meetup_proposed_at=timezone.now(), meetup_proposed_by=member)
     return thread
 
 

@@ -74,6 +74,28 @@ def log_change(
     )
 
 
+def update_logged(
+    instance: models.Model,
+    *,
+    actor,
+    action: str = ChangeAction.UPDATE,
+    note: str = "",
+    logged: Iterable[str] | None = None,
+    **changes: Any,
+) -> ChangeLogEntry | None:
+    """Set `changes` on `instance`, save only those fields (and `updated_at` when the model has it) and log the
+    change. `logged` names the fields the log entry compares (default: the changed ones)."""
+    fields = list(logged) if logged is not None else list(changes)
+    before = snapshot(instance, fields)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    has_updated_at = any(f.name == "updated_at" for f in instance._meta.concrete_fields)
+    instance.save(update_fields=[*changes, *(["updated_at"] if has_updated_at else [])])
+    return log_change(
+        actor=actor, instance=instance, action=action, before=before, after=snapshot(instance, fields), note=note
+    )
+
+
 def history_for(instance: models.Model):
     """Change log entries of one record, newest first."""
     return ChangeLogEntry.objects.filter(

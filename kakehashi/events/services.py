@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kakehashi.companies.normalise import company_name_key
-from kakehashi.core.changelog import log_change, snapshot
+from kakehashi.companies.normalise import company_name_key, person_name_key
+from kakehashi.core.changelog import log_change, snapshot, update_logged
 from kakehashi.core.choices import ChangeAction
 
 from . import mixing, questions, tickets
@@ -69,10 +69,6 @@ def _require(actor, perm: str, obj) -> None:
 
 def email_key(email: str) -> str:
     return unicodedata.normalize("NFKC", email or "").strip().lower()
-
-
-def person_name_key(name: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or "")).casefold()
 
 
 def _reg_snapshot(registration: Registration) -> dict[str, Any]:
@@ -313,17 +309,14 @@ def registration_cancel(*, registration: Registration, actor=None, base_url: str
     if registration.checked_in:
         raise ValidationError(_("受付済みの申込はキャンセルできません。"))
     Event.objects.select_for_update().get(pk=registration.event_id)
-    before = _reg_snapshot(registration)
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_at = timezone.now()
-    registration.save()
-    log_change(
+    update_logged(
+        registration,
+        logged=REGISTRATION_LOGGED,
         actor=actor,
-        instance=registration,
         action=ChangeAction.STATUS,
-        before=before,
-        after=_reg_snapshot(registration),
         note=_("キャンセル"),
+        status=RegistrationStatus.CANCELLED,
+        cancelled_at=timezone.now(),
     )
     transaction.on_commit(lambda: tickets.send_cancellation(registration, base_url))
     waitlist_promote(event=registration.event, actor=actor, base_url=base_url)
@@ -340,17 +333,14 @@ def waitlist_promote(*, event: Event, actor=None, base_url: str = "") -> list[Re
     free = waiting.count() if event.capacity is None else max(0, event.capacity - _seats_taken(event))
     promoted = []
     for registration in list(waiting[:free]):
-        before = _reg_snapshot(registration)
-        registration.status = RegistrationStatus.REGISTERED
-        registration.promoted_at = timezone.now()
-        registration.save(update_fields=["status", "promoted_at", "updated_at"])
-        log_change(
+        update_logged(
+            registration,
+            logged=REGISTRATION_LOGGED,
             actor=actor,
-            instance=registration,
             action=ChangeAction.STATUS,
-            before=before,
-            after=_reg_snapshot(registration),
             note=_("キャンセル待ちから繰り上げ"),
+            status=RegistrationStatus.REGISTERED,
+            promoted_at=timezone.now(),
         )
         promoted.append(registration)
         transaction.on_commit(lambda r=registration: tickets.send_promotion(r, base_url))
@@ -374,19 +364,18 @@ def registration_check_in(*, actor, registration: Registration) -> tuple[Registr
         raise ValidationError(_("キャンセル済みの申込です。"))
     if registration.checked_in:
         return registration, False
-    before = _reg_snapshot(registration)
-    if registration.status == RegistrationStatus.WAITLISTED:
-        registration.status = RegistrationStatus.REGISTERED  # a waiting person who came and got a seat
-    registration.checked_in_at = timezone.now()
-    registration.checked_in_by = actor
-    registration.save()
-    log_change(
+    update_logged(
+        registration,
+        logged=REGISTRATION_LOGGED,
         actor=actor,
-        instance=registration,
         action=ChangeAction.STATUS,
-        before=before,
-        after=_reg_snapshot(registration),
         note=_("受付"),
+        # A waiting person who came gets a seat.
+        status=RegistrationStatus.REGISTERED
+        if registration.status == RegistrationStatus.WAITLISTED
+        else registration.status,
+        checked_in_at=timezone.now(),
+        checked_in_by=actor,
     )
     return registration, True
 
@@ -405,17 +394,14 @@ def registration_match(*, actor, registration: Registration, company) -> Registr
     """Staff resolve (or clear) which registry company a registration's organisation is."""
     registration = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
     _require(actor, "events.check_in", registration.event)
-    before = _reg_snapshot(registration)
-    registration.company = company
-    registration.match_score = 100 if company is not None else None
-    registration.save()
-    log_change(
+    update_logged(
+        registration,
+        logged=REGISTRATION_LOGGED,
         actor=actor,
-        instance=registration,
         action=ChangeAction.UPDATE,
-        before=before,
-        after=_reg_snapshot(registration),
         note=_("企業台帳と照合"),
+        company=company,
+        match_score=100 if company is not None else None,
     )
     return registration
 
@@ -436,16 +422,13 @@ def survey_send(*, actor, event: Event, base_url: str = "") -> int:
     )
     now = timezone.now()
     for registration in pending:
-        before = _reg_snapshot(registration)
-        registration.survey_sent_at = now
-        registration.save(update_fields=["survey_sent_at", "updated_at"])
-        log_change(
+        update_logged(
+            registration,
+            logged=REGISTRATION_LOGGED,
             actor=actor,
-            instance=registration,
             action=ChangeAction.UPDATE,
-            before=before,
-            after=_reg_snapshot(registration),
             note=_("アンケート送信"),
+            survey_sent_at=now,
         )
         transaction.on_commit(lambda r=registration: tickets.send_survey(r, base_url))
     return len(pending)
@@ -515,16 +498,13 @@ def registration_to_hearing(*, actor, registration: Registration):
         contact={"name": registration.name, "title": registration.role_title, "phone": "", "email": registration.email},
         submit=True,
     )
-    before = _reg_snapshot(registration)
-    registration.visit = visit
-    registration.save(update_fields=["visit", "updated_at"])
-    log_change(
+    update_logged(
+        registration,
+        logged=REGISTRATION_LOGGED,
         actor=actor,
-        instance=registration,
         action=ChangeAction.UPDATE,
-        before=before,
-        after=_reg_snapshot(registration),
         note=_("ヒアリング記録を作成"),
+        visit=visit,
     )
     return visit
 

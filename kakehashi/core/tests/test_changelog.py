@@ -1,6 +1,6 @@
 import pytest
 
-from kakehashi.core.changelog import history_for, log_change, snapshot
+from kakehashi.core.changelog import history_for, log_change, snapshot, update_logged
 from kakehashi.core.choices import ChangeAction
 from kakehashi.outreach.services import programme_create
 
@@ -24,6 +24,19 @@ def test_update_without_change_logs_nothing(programme):
     programme.target_count = 420
     entry = log_change(actor=None, instance=programme, action=ChangeAction.UPDATE, before=before)
     assert entry.changes == {"target_count": [400, 420]}
+
+
+def test_update_logged_saves_only_the_changed_fields_and_logs_them(programme, make_user):
+    from kakehashi.outreach.models import Programme
+
+    actor = make_user("manager")
+    Programme.objects.filter(pk=programme.pk).update(name="他の人が変えた名前")  # not in memory
+    entry = update_logged(programme, actor=actor, note="目標変更", target_count=450)
+    assert entry.changes == {"target_count": [400, 450]}
+    assert (entry.actor, entry.note, entry.action) == (actor, "目標変更", ChangeAction.UPDATE)
+    stored = Programme.objects.get(pk=programme.pk)
+    assert (stored.target_count, stored.name) == (450, "他の人が変えた名前"), "only the changed field is written"
+    assert update_logged(programme, actor=actor, target_count=450) is None, "no change, no entry"
 
 
 def test_admin_edit_is_logged(client, make_user, programme):
