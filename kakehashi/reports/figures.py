@@ -190,6 +190,30 @@ def _summary(programme: Programme, period: Period, period_rollup: dict, cumulati
     }
 
 
+def summary_rows(summary: dict) -> list[list]:
+    """The summary table of both formats: [label, value, unit] per row."""
+
+    def percent(value):
+        return f"{value}%" if value is not None else "—"
+
+    s = summary
+    return [
+        [_("ヒアリング済み企業数（この期間）"), s["companies"], _("社")],
+        [_("うち新規（この事業で初めて）"), s["new_companies"], _("社")],
+        [_("訪問報告件数（この期間）"), s["visits"], _("件")],
+        [_("ヒアリング済み企業数（期末累計）"), s["cumulative_companies"], _("社")],
+        [_("達成目標件数"), s["target"], _("社")],
+        [_("達成率（期末累計 ÷ 目標）"), percent(s["progress_percent"]), ""],
+        [_("目標まであと"), s["remaining"], _("社")],
+        [_("計画上の累計（期末時点）"), s["planned_cumulative"], _("社")],
+        [_("計画との差（期末累計 − 計画）"), s["versus_plan"], _("社")],
+        [_("訪問報告件数（期末累計）"), s["cumulative_visits"], _("件")],
+        [_("指定訪問先のカバー（期末累計）"), s["designated_covered"], _("社")],
+        [_("指定訪問先の数"), s["designated_total"], _("社")],
+        [_("指定訪問先のカバー率"), percent(s["designated_percent"]), ""],
+    ]
+
+
 def planned_cumulative(programme: Programme, day: datetime.date) -> int | None:
     """Companies the target calls for by `day`: the target spread evenly over the programme's days.
 

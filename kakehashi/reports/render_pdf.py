@@ -37,7 +37,7 @@ from reportlab.platypus import (
 from kakehashi.core.japanese_dates import format_japanese, format_wareki
 from kakehashi.outreach.manual_pdf import japanese_font
 
-from .figures import VISIT_COLUMNS
+from .figures import VISIT_COLUMNS, summary_rows
 
 PRIMARY = colors.HexColor("#0017c1")
 SECONDARY = colors.HexColor("#00a3bf")
@@ -373,23 +373,7 @@ def _cover(figures: dict, styles) -> list:
 def _summary(figures: dict, styles, font: str) -> list:
     s = figures["summary"]
 
-    def percent(value):
-        return f"{value}%" if value is not None else "—"
-
-    rows = [
-        [_("ヒアリング済み企業数（この期間）"), s["companies"], _("社")],
-        [_("うち新規（この事業で初めて）"), s["new_companies"], _("社")],
-        [_("訪問報告件数（この期間）"), s["visits"], _("件")],
-        [_("ヒアリング済み企業数（期末累計）"), s["cumulative_companies"], _("社")],
-        [_("達成目標件数"), s["target"], _("社")],
-        [_("達成率（期末累計 ÷ 目標）"), percent(s["progress_percent"]), ""],
-        [_("目標まであと"), s["remaining"], _("社")],
-        [_("計画上の累計（期末時点）"), s["planned_cumulative"], _("社")],
-        [_("計画との差（期末累計 − 計画）"), s["versus_plan"], _("社")],
-        [_("訪問報告件数（期末累計）"), s["cumulative_visits"], _("件")],
-        [_("指定訪問先のカバー（期末累計）"), f"{s['designated_covered']:,} ／ {s['designated_total']:,}", _("社")],
-        [_("指定訪問先のカバー率"), percent(s["designated_percent"]), ""],
-    ]
+    rows = summary_rows(s)
     story: list = [_p(_("1. 概要（目標・計画との比較）"), styles["h1"])]
     story.append(_table([_("項目"), _("値"), _("単位")], rows, styles, widths=[95 * mm, 45 * mm, 20 * mm]))
     story.append(Spacer(1, 4 * mm))

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kakehashi.core.exports import safe_cell
 from kakehashi.core.japanese_dates import format_japanese, format_wareki
 
-from .figures import VISIT_COLUMNS
+from .figures import VISIT_COLUMNS, summary_rows
 
 HEADER_FILL = PatternFill("solid", fgColor="E8F1FE")
 TITLE_FONT = Font(bold=True, size=14, color="0017C1")
@@ -200,24 +200,7 @@ def _summary_sheet(workbook: Workbook, figures: dict) -> None:
     s = figures["summary"]
     sheet = _Sheet(workbook, "概要", _("概要（目標・計画との比較）"), figures)
 
-    def percent(value):
-        return f"{value}%" if value is not None else "—"
-
-    rows = [
-        [_("ヒアリング済み企業数（この期間）"), s["companies"], _("社")],
-        [_("うち新規（この事業で初めて）"), s["new_companies"], _("社")],
-        [_("訪問報告件数（この期間）"), s["visits"], _("件")],
-        [_("ヒアリング済み企業数（期末累計）"), s["cumulative_companies"], _("社")],
-        [_("達成目標件数"), s["target"], _("社")],
-        [_("達成率（期末累計 ÷ 目標）"), percent(s["progress_percent"]), ""],
-        [_("目標まであと"), s["remaining"], _("社")],
-        [_("計画上の累計（期末時点）"), s["planned_cumulative"], _("社")],
-        [_("計画との差（期末累計 − 計画）"), s["versus_plan"], _("社")],
-        [_("訪問報告件数（期末累計）"), s["cumulative_visits"], _("件")],
-        [_("指定訪問先のカバー（期末累計）"), s["designated_covered"], _("社")],
-        [_("指定訪問先の数"), s["designated_total"], _("社")],
-        [_("指定訪問先のカバー率"), percent(s["designated_percent"]), ""],
-    ]
+    rows = summary_rows(s)
     header_row, _last = sheet.table([_("項目"), _("値"), _("単位")], rows, widths=[40, 12, 6])
     # A native chart: this period and the cumulative figure against the plan and the target.
     chart_row = sheet.row
