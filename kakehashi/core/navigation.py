@@ -86,11 +86,11 @@ def _url_of(url_name: str, script_prefix: str) -> str | None:
 def nav_for(user, current_path: str) -> list[dict]:
     """The menu of `user`: links ({label, url, active}) and, for long menus, groups ({label, links, active})."""
     items = _visible_links(user, current_path)
+    keys = [item.pop("group") for item in items]
     if len(items) <= FLAT_LIMIT:
         return items
     entries, groups = [], {}
-    for item in items:
-        key = item.pop("group")
+    for item, key in zip(items, keys, strict=True):
         if not key:
             entries.append(item)
             continue

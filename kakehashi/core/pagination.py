@@ -15,11 +15,7 @@ class CachedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        count = cache.get(self.count_key)
-        if count is None:
-            count = super().count
-            cache.set(self.count_key, count, self.count_seconds)
-        return count
+        return cache.get_or_set(self.count_key, lambda: super(CachedCountPaginator, self).count, self.count_seconds)
 
 
 def paginate(request, queryset, per_page: int = DEFAULT_PAGE_SIZE, *, count_key: str | None = None, count_seconds=60):

@@ -154,11 +154,7 @@ def progress_for(
         key = progress_cache_key(programme, today)
     if key is None:
         return compute_progress(programme, today=today)
-    figures = cache.get(key)
-    if figures is None:
-        figures = compute_progress(programme, today=today)
-        cache.set(key, figures, cache_seconds())
-    return figures
+    return cache.get_or_set(key, lambda: compute_progress(programme, today=today), cache_seconds())
 
 
 def compute_progress(programme: Programme, *, today: datetime.date) -> dict[str, Any]:

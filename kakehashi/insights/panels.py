@@ -14,6 +14,7 @@ is cached with the figures' key (see `render_panels`).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
@@ -40,17 +41,18 @@ def registered_panels() -> list[Panel]:
     return sorted(_PANELS.values(), key=lambda p: (p.order, p.key))
 
 
+def _render_panel(panel, request, programme) -> str:
+    return panel.func(request, programme) or ""
+
+
 def render_panels(request, programme, *, cache_key: str | None = None, seconds: int = 0) -> list[SafeString]:
     """Each panel's HTML; with `cache_key` (the figures' key, which moves with every visit change) a panel is
     rendered once per user and key and kept `seconds`, like the figures above it."""
     rendered = []
     for panel in registered_panels():
         key = f"{cache_key}:panel:{panel.key}:{request.user.pk}" if cache_key and seconds > 0 else None
-        html = cache.get(key) if key else None
-        if html is None:
-            html = panel.func(request, programme) or ""
-            if key:
-                cache.set(key, html, seconds)
+        render = partial(_render_panel, panel, request, programme)
+        html = cache.get_or_set(key, render, seconds) if key else render()
         if html:
             rendered.append(mark_safe(html))  # panels return template output, already escaped
     return rendered

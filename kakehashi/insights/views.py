@@ -25,8 +25,8 @@ def dashboard(request):
     # The figures are the same for everyone who may read them: rendered once per cache key.
     today = timezone.localdate()
     key = progress_cache_key(programme, today)
-    figures_html = cache.get(f"{key}:html") if key else None
-    if figures_html is None:
+
+    def render_figures() -> str:
         progress = progress_for(programme, today=today, key=key)
         context = {
             "programme": programme,
@@ -35,9 +35,9 @@ def dashboard(request):
             "charts": chart_data(progress),
             "cache_seconds": cache_seconds(),
         }
-        figures_html = render_to_string("insights/dashboard.html#figures", context, request=request)
-        if key:
-            cache.set(f"{key}:html", figures_html, cache_seconds())
+        return render_to_string("insights/dashboard.html#figures", context, request=request)
+
+    figures_html = cache.get_or_set(f"{key}:html", render_figures, cache_seconds()) if key else render_figures()
     panels = render_panels(request, programme, cache_key=key, seconds=cache_seconds())
     context = {"programme": programme, "figures_html": figures_html, "panels": panels}
     return render(request, "insights/dashboard.html", context)

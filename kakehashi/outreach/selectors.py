@@ -3,9 +3,11 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kakehashi.accounts.choices import Role
+from kakehashi.reference.models import localised_label
 
 from .choices import COUNTED_VISIT_STATUSES, VisitStatus
 from .models import Programme, ProgrammeMembership, Visit
@@ -116,10 +118,6 @@ def visit_list_rows(visits: QuerySet[Visit]) -> list[VisitListRow]:
     Three small queries (rows, code labels of both multi-choice fields, recorders' names) instead of a model
     instance per related object: on a 50-row page that is most of the page's time.
     """
-    from django.contrib.auth import get_user_model
-
-    from kakehashi.reference.models import localised_label
-
     records = list(visits.values(*_ROW_FIELDS))
     ids = [record["id"] for record in records]
     labels = _code_labels_of(ids)
@@ -145,8 +143,6 @@ def visit_list_rows(visits: QuerySet[Visit]) -> list[VisitListRow]:
 
 def _code_labels_of(visit_ids: list[int]) -> dict[str, dict[int, list[str]]]:
     """{"challenges": {visit id: [label, …]}, "outcomes": {…}} in the code lists' own order."""
-    from kakehashi.reference.models import localised_label
-
     result = {}
     for name in ("challenges", "outcomes"):
         through = getattr(Visit, name).through
@@ -172,8 +168,6 @@ def companies_heard_in(programme: Programme) -> QuerySet:
 
 def programme_staff(programme: Programme | None, *roles: str) -> QuerySet:
     """Users holding one of `roles` in `programme` (for the communicator and companion pickers)."""
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     if programme is None:
         return User.objects.none()

@@ -60,12 +60,11 @@ def _digest(query: list, language: str) -> str:
 def visit_list_fragments(request, programme: Programme | None, *, can_export: bool, can_export_contacts: bool):
     """{"filters": html, "results": html} for this request, from the cache when the rows have not changed."""
     keys = visit_list_keys(request, programme)
-    fragments = cache.get(keys.fragments) if keys else None
-    if fragments is None:
-        fragments = _render(request, programme, keys, can_export=can_export, can_export_contacts=can_export_contacts)
-        if keys:
-            cache.set(keys.fragments, fragments, cache_seconds())
-    return fragments
+
+    def render() -> dict:
+        return _render(request, programme, keys, can_export=can_export, can_export_contacts=can_export_contacts)
+
+    return cache.get_or_set(keys.fragments, render, cache_seconds()) if keys else render()
 
 
 def _render(request, programme, keys: ListKeys | None, *, can_export: bool, can_export_contacts: bool) -> dict:
