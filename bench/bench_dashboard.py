@@ -237,9 +237,10 @@ def _session_cookie() -> tuple[str, object]:
     """A signed-in session for the bench manager, made with Django's own session machinery."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
+    from kakehashi.accounts.backends import ACCOUNT_BACKEND
     from kakehashi.accounts.models import User
+    from kakehashi.accounts.sessions import SessionStore
     from kakehashi.core.middleware import SESSION_KEY as PROGRAMME_KEY
     from kakehashi.outreach.models import Programme
 
@@ -247,7 +248,7 @@ def _session_cookie() -> tuple[str, object]:
     programme = Programme.objects.get(code__startswith="bench-dx-")
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = ACCOUNT_BACKEND
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[PROGRAMME_KEY] = programme.pk
     session.set_expiry(24 * 60 * 60)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kakehashi.accounts.backends import ACCOUNT_BACKEND
 from kakehashi.core.forms import add_service_errors
 from kakehashi.core.htmx import render_page_or_partial
 from kakehashi.core.pagination import paginate
@@ -123,7 +124,7 @@ def verify(request, token: str):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, member.user, backend=ACCOUNT_BACKEND)
             messages.success(
                 request, _("登録が完了しました。できること・求めていることを登録すると、合う相手を提案します。")
             )

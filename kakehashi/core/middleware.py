@@ -5,14 +5,14 @@ SESSION_KEY = "current_programme_id"
 
 def request_programmes(request) -> list:
     """The programmes the signed-in user works on, read once per request (the header's switcher uses them too)."""
-    from kakehashi.outreach.selectors import programmes_for
+    from kakehashi.outreach.selectors import member_programmes
 
     cached = getattr(request, "_kakehashi_programmes", None)
     if cached is None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return []
-        cached = request._kakehashi_programmes = list(programmes_for(user))
+        cached = request._kakehashi_programmes = member_programmes(user)
     return cached
 
 

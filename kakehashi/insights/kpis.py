@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from kakehashi.accounts.choices import Role
 from kakehashi.accounts.models import User
 from kakehashi.companies.models import Company
+from kakehashi.core.plain_sql import plain_rows
 from kakehashi.outreach.models import DesignatedCompany, Programme, ProgrammeMembership
 from kakehashi.reference.choices import CodeList, IndustryLevel, MunicipalityKind
 from kakehashi.reference.models import CodeItem, Industry, Municipality, Region
@@ -116,8 +117,9 @@ def progress_version(programme_id: int) -> int:
     """The programme's `ProgressVersion` (0 before the first change): part of every cache key over its visits."""
     from .models import ProgressVersion
 
-    version = ProgressVersion.objects.filter(programme_id=programme_id).order_by().values_list("version", flat=True)
-    return version.first() or 0
+    # Read by every dashboard and visit-list request.
+    rows = plain_rows(ProgressVersion, "SELECT version FROM {table} WHERE programme_id = %s", [programme_id])
+    return rows[0][0] if rows else 0
 
 
 def progress_cache_key(programme: Programme, today: datetime.date) -> str | None:

@@ -5,12 +5,34 @@ import rules
 from kakehashi.accounts.choices import Role
 from kakehashi.accounts.rules import has_role, is_superuser
 
+ROLE_CACHE = "_kh_programme_roles"
+
+
+def remember_programme_roles(user, roles_by_programme: dict[int, frozenset[str]]) -> None:
+    """Fill the request's role cache from a query that read them anyway (`selectors.member_programmes`)."""
+    _role_cache(user).update(roles_by_programme)
+
+
+def forget_programme_roles(user) -> None:
+    if hasattr(user, ROLE_CACHE):
+        delattr(user, ROLE_CACHE)
+
+
+def _role_cache(user) -> dict:
+    # getattr/setattr, not __dict__: request.user is a lazy wrapper that forwards attributes to the real user,
+    # while permission checks receive the real user itself; both must see one cache.
+    cache = getattr(user, ROLE_CACHE, None)
+    if cache is None:
+        cache = {}
+        setattr(user, ROLE_CACHE, cache)
+    return cache
+
 
 def programme_roles_in(user, programme_id: int | None) -> frozenset[str]:
     """The user's roles in one programme, cached on the user object for the request (every app's rules use it)."""
     if programme_id is None or not user.is_authenticated:
         return frozenset()
-    cache = user.__dict__.setdefault("_kh_programme_roles", {})
+    cache = _role_cache(user)
     if programme_id not in cache:
         from .models import ProgrammeMembership
 

@@ -7,10 +7,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kakehashi.accounts.choices import Role
+from kakehashi.core.plain_sql import plain_instances
 from kakehashi.reference.models import localised_label
 
 from .choices import COUNTED_VISIT_STATUSES, VisitStatus
 from .models import Programme, ProgrammeMembership, Visit
+from .rules import remember_programme_roles
 
 
 def programmes_for(user) -> QuerySet[Programme]:
@@ -21,6 +23,33 @@ def programmes_for(user) -> QuerySet[Programme]:
     if user.is_superuser:
         return queryset
     return queryset.filter(memberships__user=user).distinct()
+
+
+def member_programmes(user) -> list[Programme]:
+    """`programmes_for` as a list, read with the user's roles in each by one plain query.
+
+    Every signed-in page needs these (the header's switcher, `request.programme`, the permission rules): the
+    ORM spent ~1 ms compiling the join, plain SQL ~0.2 ms (decision 018). The roles fill the request's role cache.
+    """
+    if not user.is_authenticated:
+        return []
+    rows = plain_instances(
+        Programme,
+        "SELECT p.*, m.role AS member_role FROM {table} p"
+        " LEFT JOIN {memberships} m ON m.programme_id = p.id AND m.user_id = %s"
+        " WHERE m.user_id IS NOT NULL OR %s ORDER BY p.fiscal_year DESC, p.name, p.id",
+        [user.pk, bool(user.is_superuser)],
+        memberships=ProgrammeMembership,
+    )
+    programmes: dict[int, Programme] = {}
+    roles: dict[int, set[str]] = {}
+    for programme in rows:
+        programmes.setdefault(programme.pk, programme)
+        roles.setdefault(programme.pk, set())
+        if programme.member_role:
+            roles[programme.pk].add(programme.member_role)
+    remember_programme_roles(user, {pk: frozenset(codes) for pk, codes in roles.items()})
+    return list(programmes.values())
 
 
 def programme_roles(user, programme: Programme) -> set[str]:

@@ -18,11 +18,11 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from kakehashi.core.pagination import paginate
+from kakehashi.core.plain_sql import plain_rows
 from kakehashi.insights.kpis import cache_seconds, progress_version
 
 from .filters import filter_visits
@@ -42,8 +42,9 @@ def visit_list_keys(request, programme: Programme | None) -> ListKeys | None:
     """The cache keys of this request's list, or None when caching is off or there is no programme."""
     if programme is None or cache_seconds() <= 0:
         return None
-    latest = Visit.objects.filter(programme=programme).aggregate(latest=Max("updated_at"))["latest"]
-    stamp = f"{programme.pk}:{progress_version(programme.pk)}:{latest.timestamp() if latest else 0}"
+    # Plain SQL (decision 018); the value is only compared, so the backend's own form of the timestamp will do.
+    ((latest,),) = plain_rows(Visit, "SELECT MAX(updated_at) FROM {table} WHERE programme_id = %s", [programme.pk])
+    stamp = f"{programme.pk}:{progress_version(programme.pk)}:{str(latest).replace(' ', 'T')}"
     language = translation.get_language()
     query = sorted(request.GET.lists())
     filters = [(key, values) for key, values in query if key not in ("page", "sort")]

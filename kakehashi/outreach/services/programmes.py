@@ -8,6 +8,7 @@ from kakehashi.core.changelog import log_change, snapshot
 from kakehashi.core.choices import ChangeAction
 
 from ..models import DesignatedCompany, Programme, ProgrammeMembership
+from ..rules import forget_programme_roles
 
 
 @transaction.atomic
@@ -47,7 +48,7 @@ def membership_add(*, actor, programme: Programme, user, role: str) -> Programme
     membership, created = ProgrammeMembership.objects.get_or_create(programme=programme, user=user, role=role)
     if created:
         log_change(actor=actor, instance=membership, action=ChangeAction.CREATE)
-        user.__dict__.pop("_kh_programme_roles", None)  # the roles cached for this request (outreach.rules)
+        forget_programme_roles(user)  # the roles cached for this request
     return membership
 
 
