@@ -9,8 +9,9 @@ connections (threads + http.client) for 10 s per page, after a 3 s warm-up. Requ
 of a programme manager made with Django's session machinery.
 
 Pages: the trivial page (`insights:bench_trivial`: the site's layout, no data), the dashboard
-(`insights:dashboard`) and the visit list (`outreach:visit_list`, when that URL exists). Prints p50/p95 latency
-and requests/s of each, and each page's requests/s as a ratio of the trivial page's.
+(`insights:dashboard`), the visit list (`outreach:visit_list`, when that URL exists) and the visit list under 160
+different queries in turn ("list, varied": mostly its uncached path, see `_varied_queries`). Prints p50/p95
+latency and requests/s of each, and each page's requests/s as a ratio of the trivial page's.
 Targets: p95 ≤ 150 ms and ≥ 0.3 × the trivial page's requests/s.
 
 The dashboard keeps its computed figures for 60 s per worker (stated on the page; a submitted report changes
@@ -318,12 +319,14 @@ def _start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
 
-def _load(port: int, path: str, cookie: str, *, connections: int, seconds: float, cap: int) -> dict:
-    """`connections` threads, each with one keep-alive http.client connection, for `seconds` or `cap` requests."""
+def _load(port: int, path: str | list[str], cookie: str, *, connections: int, seconds: float, cap: int) -> dict:
+    """`connections` threads, each with one keep-alive http.client connection, for `seconds` or `cap` requests
+    (`path` may be a list of paths, requested in turn)."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     issued = [0]
+    paths = [path] if isinstance(path, str) else path
     deadline = time.perf_counter() + seconds
     headers = {"Cookie": cookie, "Host": "127.0.0.1", "Accept": "text/html", "Connection": "keep-alive"}
 
@@ -335,9 +338,10 @@ def _load(port: int, path: str, cookie: str, *, connections: int, seconds: float
                 if issued[0] >= cap:
                     break
                 issued[0] += 1
+                this_path = paths[issued[0] % len(paths)]
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers=headers)
+                connection.request("GET", this_path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status == 200:
@@ -367,7 +371,7 @@ def _load(port: int, path: str, cookie: str, *, connections: int, seconds: float
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
 
     return {
-        "path": path,
+        "path": path if isinstance(path, str) else f"{len(paths)} paths, e.g. {paths[0]}",
         "requests": len(latencies),
         "errors": len(errors),
         "error_kinds": sorted(set(errors))[:5],
@@ -377,15 +381,41 @@ def _load(port: int, path: str, cookie: str, *, connections: int, seconds: float
     }
 
 
-def _pages() -> list[tuple[str, str]]:
+def _pages() -> list[tuple[str, str | list[str]]]:
+    """(name, path or paths): a list of paths is requested in turn, one per request."""
     from django.urls import NoReverseMatch, reverse
 
     pages = [("trivial", reverse("insights:bench_trivial")), ("dashboard", reverse("insights:dashboard"))]
     try:
-        pages.append(("visit list", reverse("outreach:visit_list")))
+        visit_list = reverse("outreach:visit_list")
     except NoReverseMatch:
         print("  outreach:visit_list does not exist yet: measuring the trivial page and the dashboard only")
+        return pages
+    pages += [("visit list", visit_list), ("list, varied", _varied_queries(visit_list))]
     return pages
+
+
+def _varied_queries(visit_list: str) -> list[str]:
+    """The visit list under 160 different queries (pages 1–10 × format × sort), each in turn.
+
+    The list keeps its rendered fragments per query until a visit changes (decision 017), so repeating one URL
+    measures that cache; this page measures mostly the uncached path: with 160 queries and one cache per
+    worker, most requests render the list from the database.
+    """
+    from django.utils.http import urlencode
+
+    from kakehashi.reference.models import CodeItem
+
+    formats = ["", *CodeItem.objects.filter(list="visit_format").values_list("code", flat=True)]
+    sorts = ["", "date", "-updated", "company"]
+    queries = [
+        {key: value for key, value in (("page", page), ("visit_format", code), ("sort", sort)) if value}
+        for page in range(1, 11)
+        for code in formats
+        for sort in sorts
+    ]
+    random.Random(7).shuffle(queries)
+    return [f"{visit_list}?{urlencode(query)}" if query else visit_list for query in queries]
 
 
 def main() -> None:
@@ -431,7 +461,7 @@ def main() -> None:
             result["page"] = name
             results.append(result)
             print(
-                f"  {name:<10} p50 {result['p50_ms']:>7.1f} ms  p95 {result['p95_ms']:>7.1f} ms  "
+                f"  {name:<12} p50 {result['p50_ms']:>7.1f} ms  p95 {result['p95_ms']:>7.1f} ms  "
                 f"{result['rps']:>7.1f} req/s  ({result['requests']:,} ok, {result['errors']} errors)",
                 flush=True,
             )
@@ -444,7 +474,7 @@ def main() -> None:
 
     trivial = results[0]
     print()
-    print(f"{'page':<12}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'× trivial':>11}  verdict")
+    print(f"{'page':<14}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'× trivial':>11}  verdict")
     for result in results:
         ratio = result["rps"] / trivial["rps"] if trivial["rps"] else float("nan")
         result["ratio_to_trivial"] = round(ratio, 2)
@@ -455,7 +485,7 @@ def main() -> None:
             verdict = "meets" if ok else "misses"
             verdict += f" (p95 ≤ {P95_TARGET_MS} ms, ≥ {RATIO_TARGET} × trivial)"
         print(
-            f"{result['page']:<12}{result['p50_ms']:>9.1f}{result['p95_ms']:>9.1f}{result['rps']:>9.1f}"
+            f"{result['page']:<14}{result['p50_ms']:>9.1f}{result['p95_ms']:>9.1f}{result['rps']:>9.1f}"
             f"{ratio:>11.2f}  {verdict}"
         )
     summary = {

@@ -1,8 +1,8 @@
-"""The visit list page, rendered in two fragments (filter panel, results) that are cached until the rows change.
+"""The visit list page, rendered in two fragments (filter panel, results), each kept in the cache.
 
 The list is the busiest screen of the programme office. Building the filter form (code lists, programme staff)
 and fifty rows costs tens of milliseconds, while the answer only changes when a visit of the programme is saved
-or deleted. Each fragment is therefore kept in the cache under a key made of:
+or deleted. The results are therefore kept in the cache under a key made of:
 
 - the programme's newest `Visit.updated_at` (one index lookup: every save of any visit, drafts included,
   changes it) and its `ProgressVersion` (bumped by every deletion, see `insights.signals`);
@@ -12,6 +12,10 @@ or deleted. Each fragment is therefore kept in the cache under a key made of:
 So a saved, submitted, reviewed or deleted report shows at once in every worker. What is *not* in the key —
 a company renamed in the registry, a code label or a person's display name edited — shows within
 `cache_seconds()` (60 s by default; 0 switches the cache off, as in tests unless a test turns it on).
+
+The filter panel shows no visit, only the programme's code lists, regions and staff with the user's choices: it
+is kept per user, language and query without the page, for `cache_seconds()`, whatever visits change (so a
+new page or a saved visit re-renders the results alone; a new staff member appears in it within that time).
 """
 
 import hashlib
@@ -30,12 +34,14 @@ from .models import Programme, Visit
 from .selectors import visit_list_rows, visits_for
 
 TEMPLATE = "outreach/visit_list.html"
+FRAGMENTS = ("filters", "results")
 
 
 @dataclass(frozen=True)
 class ListKeys:
-    fragments: str  # filter panel and results of this exact query string
-    count: str  # the total of these filters (any page, any order)
+    results: str  # the results of this exact query string, until a visit changes
+    filters: str  # the filter panel of this query without its page
+    count: str  # the total of these filters (any page, any order), until a visit changes
 
 
 def visit_list_keys(request, programme: Programme | None) -> ListKeys | None:
@@ -47,10 +53,13 @@ def visit_list_keys(request, programme: Programme | None) -> ListKeys | None:
     stamp = f"{programme.pk}:{progress_version(programme.pk)}:{str(latest).replace(' ', 'T')}"
     language = translation.get_language()
     query = sorted(request.GET.lists())
-    filters = [(key, values) for key, values in query if key not in ("page", "sort")]
+    without_page = [(key, values) for key, values in query if key != "page"]
+    filters = [(key, values) for key, values in without_page if key != "sort"]
+    user = request.user.pk
     return ListKeys(
-        fragments=f"outreach:visit-list:v1:{stamp}:{request.user.pk}:{_digest(query, language)}",
-        count=f"outreach:visit-list-count:v1:{stamp}:{request.user.pk}:{_digest(filters, language)}",
+        results=f"outreach:visit-list:v2:{stamp}:{user}:{_digest(query, language)}",
+        filters=f"outreach:visit-filters:v1:{programme.pk}:{user}:{_digest(without_page, language)}",
+        count=f"outreach:visit-list-count:v1:{stamp}:{user}:{_digest(filters, language)}",
     )
 
 
@@ -59,32 +68,37 @@ def _digest(query: list, language: str) -> str:
 
 
 def visit_list_fragments(request, programme: Programme | None, *, can_export: bool, can_export_contacts: bool):
-    """{"filters": html, "results": html} for this request, from the cache when the rows have not changed."""
+    """{"filters": html, "results": html} for this request, each from the cache when it holds it."""
     keys = visit_list_keys(request, programme)
+    options = {"can_export": can_export, "can_export_contacts": can_export_contacts}
+    if keys is None:
+        return _render(request, programme, None, FRAGMENTS, **options)
+    fragments = cache.get_many([keys.filters, keys.results])
+    found = {"filters": fragments.get(keys.filters), "results": fragments.get(keys.results)}
+    missing = [name for name, html in found.items() if html is None]
+    if missing:
+        rendered = _render(request, programme, keys, missing, **options)
+        cache.set_many({getattr(keys, name): html for name, html in rendered.items()}, cache_seconds())
+        found.update(rendered)
+    return found
 
-    def render() -> dict:
-        return _render(request, programme, keys, can_export=can_export, can_export_contacts=can_export_contacts)
 
-    return cache.get_or_set(keys.fragments, render, cache_seconds()) if keys else render()
-
-
-def _render(request, programme, keys: ListKeys | None, *, can_export: bool, can_export_contacts: bool) -> dict:
+def _render(request, programme, keys: ListKeys | None, names, *, can_export: bool, can_export_contacts: bool) -> dict:
+    """The fragments named (from FRAGMENTS), rendered from the database."""
     result = filter_visits(
         visits_for(request.user, programme=programme), request.GET, programme=programme, user=request.user
     )
-    page = paginate(request, result.queryset, count_key=keys.count if keys else None, count_seconds=cache_seconds())
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "page": page,
-        "rows": visit_list_rows(page.object_list),
-        "form": result.form,
-        "ignored": result.ignored,
-        "querystring": query.urlencode(),
-        "can_export": can_export,
-        "can_export_contacts": can_export_contacts,
-    }
-    return {
-        "filters": render_to_string(f"{TEMPLATE}#filters", context, request),
-        "results": render_to_string(f"{TEMPLATE}#results", context, request),
-    }
+    context = {"form": result.form}
+    if "results" in names:
+        page = paginate(request, result.queryset, count_key=keys.count if keys else None, count_seconds=cache_seconds())
+        query = request.GET.copy()
+        query.pop("page", None)
+        context |= {
+            "page": page,
+            "rows": visit_list_rows(page.object_list),
+            "ignored": result.ignored,
+            "querystring": query.urlencode(),
+            "can_export": can_export,
+            "can_export_contacts": can_export_contacts,
+        }
+    return {name: render_to_string(f"{TEMPLATE}#{name}", context, request) for name in names}

@@ -89,6 +89,31 @@ def test_every_save_and_deletion_shows_at_once(cache_on, communicator, manager, 
     assert _total(client.get(LIST_URL)) == 1, "a deleted draft leaves the cached list at once"
 
 
+def test_a_saved_visit_or_another_page_re_renders_the_results_but_not_the_filter_panel(
+    cache_on, communicator, manager, visit_programme, full_values
+):
+    _submitted(communicator, visit_programme, full_values)
+    office = _client(manager)
+    panel_lists = ('FROM "reference_region"', 'FROM "reference_municipality"')  # the panel's option lists
+
+    def read(query) -> tuple[str, str]:
+        with CaptureQueriesContext(connection) as queries:
+            content = office.get(LIST_URL, query).content.decode()
+        return content, " ".join(q["sql"] for q in queries.captured_queries)
+
+    first, sql = read({"sort": "company"})
+    assert 'value="company" selected' in first
+    assert all(table in sql for table in panel_lists)
+
+    services.visit_draft_save(actor=communicator, programme=visit_programme, values=full_values)
+    for query in ({"sort": "company"}, {"sort": "company", "page": "1"}):
+        again, sql = read(query)
+        assert "outreach_visit_challenges" in sql, "the results are read again"
+        assert not any(table in sql for table in panel_lists), "the filter panel comes from the cache"
+        assert 'value="company" selected' in again
+        assert _total(office.get(LIST_URL, query)) == 2
+
+
 def test_each_user_and_query_has_its_own_fragments(cache_on, communicator, manager, make_user, visit_programme):
     other = make_user("communicator")
     services.visit_draft_save(actor=communicator, programme=visit_programme, values={})
