@@ -67,14 +67,19 @@ def _digest(query: list, language: str) -> str:
     return hashlib.sha256(repr((query, language)).encode()).hexdigest()[:16]
 
 
-def visit_list_fragments(request, programme: Programme | None, *, can_export: bool, can_export_contacts: bool):
-    """{"filters": html, "results": html} for this request, each from the cache when it holds it."""
+def visit_list_fragments(
+    request, programme: Programme | None, *, can_export: bool, can_export_contacts: bool, names=FRAGMENTS
+) -> dict:
+    """{name: html} of the fragments named (default: both), each from the cache when it holds it.
+
+    Search as you type asks for the results alone: every keystroke is a new query, and the panel is not swapped.
+    """
     keys = visit_list_keys(request, programme)
     options = {"can_export": can_export, "can_export_contacts": can_export_contacts}
     if keys is None:
-        return _render(request, programme, None, FRAGMENTS, **options)
-    fragments = cache.get_many([keys.filters, keys.results])
-    found = {"filters": fragments.get(keys.filters), "results": fragments.get(keys.results)}
+        return _render(request, programme, None, names, **options)
+    cached = cache.get_many([getattr(keys, name) for name in names])
+    found = {name: cached.get(getattr(keys, name)) for name in names}
     missing = [name for name, html in found.items() if html is None]
     if missing:
         rendered = _render(request, programme, keys, missing, **options)

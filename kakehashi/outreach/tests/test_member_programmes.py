@@ -54,7 +54,7 @@ def test_permission_checks_reuse_the_roles_read_through_the_lazy_request_user(dj
         assert request.user.has_perm("outreach.view_programme", programme)
 
 
-def test_a_membership_added_during_the_request_is_seen(django_assert_num_queries):
+def test_a_membership_added_during_the_request_is_seen():
     actor, user = UserFactory(is_superuser=True), UserFactory()
     programme = ProgrammeFactory()
     assert member_programmes(user) == []

@@ -114,6 +114,15 @@ def test_a_saved_visit_or_another_page_re_renders_the_results_but_not_the_filter
         assert _total(office.get(LIST_URL, query)) == 2
 
 
+def test_search_as_you_type_renders_the_results_alone(communicator, visit_programme, full_values):
+    _submitted(communicator, visit_programme, full_values)
+    with CaptureQueriesContext(connection) as queries:
+        response = _client(communicator).get(LIST_URL, {"q": "DX"}, HTTP_HX_REQUEST="true")
+    assert response.content.decode().lstrip().startswith('<section id="visit-results"')
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert 'FROM "reference_region"' not in sql, "the filter panel is not built for a results swap"
+
+
 def test_each_user_and_query_has_its_own_fragments(cache_on, communicator, manager, make_user, visit_programme):
     other = make_user("communicator")
     services.visit_draft_save(actor=communicator, programme=visit_programme, values={})

@@ -29,7 +29,7 @@ from ..selectors import field_home_for, visit_for, visit_list_for
 from ..services import visits as services
 from ..visit_content import content_suggestions
 from ..visit_exports import EXPORT_FORMATS, visit_export_response
-from ..visit_listing import visit_list_fragments
+from ..visit_listing import FRAGMENTS, visit_list_fragments
 
 COMPANY_RESULTS = 10
 HISTORY_LIMIT = 50
@@ -111,13 +111,15 @@ def visit_list(request):
     _require(request, "outreach.list_visits")
     programme = _programme(request)
     can_export = request.user.has_perm("outreach.export_visits")
+    results_only = getattr(request, "htmx", False) and not request.htmx.boosted
     fragments = visit_list_fragments(
         request,
         programme,
         can_export=can_export,
         can_export_contacts=can_export and may_view_contacts(request.user),
+        names=("results",) if results_only else FRAGMENTS,
     )
-    if getattr(request, "htmx", False) and not request.htmx.boosted:
+    if results_only:
         return HttpResponse(fragments["results"])
     context = {
         "fragments": fragments,
