@@ -11,34 +11,18 @@ import rules
 
 from kakehashi.accounts.choices import Role
 from kakehashi.accounts.rules import has_role, is_superuser
-from kakehashi.outreach.rules import programme_roles_in
+from kakehashi.outreach.rules import has_programme_role, of_record
 
 EVENT_STAFF = (Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR)
 EVENT_OWNERS = (Role.PREFECTURE, Role.MANAGER)
 
 
-def _event_role(*roles: str):
-    @rules.predicate(name="event_role:" + ",".join(roles))
-    def predicate(user, event) -> bool:
-        return event is not None and bool(programme_roles_in(user, event.programme_id) & set(roles))
-
-    return predicate
-
-
-def _programme_role(*roles: str):
-    @rules.predicate(name="event_programme_role:" + ",".join(roles))
-    def predicate(user, programme) -> bool:
-        return programme is not None and bool(programme_roles_in(user, programme.pk) & set(roles))
-
-    return predicate
-
-
 can_use_events = is_superuser | has_role(*EVENT_STAFF)
-can_view_event = is_superuser | _event_role(*EVENT_STAFF)
-can_change_event = is_superuser | _event_role(*EVENT_OWNERS)
+can_view_event = is_superuser | has_programme_role(*EVENT_STAFF, programme_of=of_record)
+can_change_event = is_superuser | has_programme_role(*EVENT_OWNERS, programme_of=of_record)
 can_check_in = can_view_event
-can_add_event = is_superuser | _programme_role(*EVENT_OWNERS)
-can_view_event_kpis = is_superuser | _programme_role(*EVENT_STAFF)
+can_add_event = is_superuser | has_programme_role(*EVENT_OWNERS)
+can_view_event_kpis = is_superuser | has_programme_role(*EVENT_STAFF)
 
 rules.add_perm("events.use_events", can_use_events)
 rules.add_perm("events.view_event", can_view_event)

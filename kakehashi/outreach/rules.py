@@ -1,5 +1,8 @@
 """Who may see and manage a programme."""
 
+from collections.abc import Callable
+from typing import Any
+
 import rules
 
 from kakehashi.accounts.choices import Role
@@ -47,10 +50,26 @@ def is_programme_member(user, programme) -> bool:
     return programme is not None and bool(programme_roles_in(user, programme.pk))
 
 
-def has_programme_role(*roles: str):
-    @rules.predicate(name="has_programme_role:" + ",".join(roles))
-    def predicate(user, programme) -> bool:
-        return programme is not None and bool(programme_roles_in(user, programme.pk) & set(roles))
+def _own_pk(programme) -> int:
+    return programme.pk
+
+
+def of_record(obj) -> int | None:
+    """For `has_programme_role(…, programme_of=of_record)`: the programme of a record (visit, plan, event …)."""
+    return obj.programme_id
+
+
+def has_programme_role(*roles: str, programme_of: Callable[[Any], int | None] = _own_pk):
+    """A predicate: the user holds one of `roles` in the programme of the object checked.
+
+    `programme_of(obj)` gives that programme's id; by default the object is the programme itself. Every app's
+    programme-role rules are made here, so they share one per-request role cache (`programme_roles_in`).
+    """
+    wanted = frozenset(roles)
+
+    @rules.predicate(name=f"has_programme_role:{','.join(roles)}:{programme_of.__name__}")
+    def predicate(user, obj) -> bool:
+        return obj is not None and bool(programme_roles_in(user, programme_of(obj)) & wanted)
 
     return predicate
 
@@ -69,22 +88,6 @@ rules.add_perm("outreach.change_programme", is_superuser | is_programme_owner)
 # reports yet: `can_view_shared_visit` is where consent-based access will be added.
 
 _VISIT_EDITABLE_STATES = frozenset({"draft", "returned"})
-
-
-def _visit_programme_role(*roles: str):
-    @rules.predicate(name="visit_programme_role:" + ",".join(roles))
-    def predicate(user, visit) -> bool:
-        return visit is not None and bool(programme_roles_in(user, visit.programme_id) & set(roles))
-
-    return predicate
-
-
-def _programme_role(*roles: str):
-    @rules.predicate(name="programme_role:" + ",".join(roles))
-    def predicate(user, programme) -> bool:
-        return programme is not None and bool(programme_roles_in(user, programme.pk) & set(roles))
-
-    return predicate
 
 
 @rules.predicate
@@ -121,9 +124,9 @@ def can_view_shared_visit(user, visit) -> bool:
     )
 
 
-is_visit_manager = _visit_programme_role(Role.MANAGER)
-is_visit_communicator = _visit_programme_role(Role.COMMUNICATOR)
-is_visit_prefecture = _visit_programme_role(Role.PREFECTURE)
+is_visit_manager = has_programme_role(Role.MANAGER, programme_of=of_record)
+is_visit_communicator = has_programme_role(Role.COMMUNICATOR, programme_of=of_record)
+is_visit_prefecture = has_programme_role(Role.PREFECTURE, programme_of=of_record)
 
 can_view_visit = (
     is_superuser
@@ -138,7 +141,7 @@ can_review_visit = is_visit_manager & is_visit_submitted
 can_discard_visit = is_visit_draft & (is_visit_manager | (is_visit_communicator & is_visit_recorder))
 
 # Per programme: who may record a visit in it.
-can_add_visit = _programme_role(Role.MANAGER, Role.COMMUNICATOR)
+can_add_visit = has_programme_role(Role.MANAGER, Role.COMMUNICATOR)
 # Screen level (no object): who may open the visit screens at all; objects are narrowed by selectors.
 can_use_visits = is_superuser | has_role(Role.PREFECTURE, Role.MANAGER, Role.COMMUNICATOR)
 can_export_visits = is_superuser | has_role(Role.PREFECTURE, Role.MANAGER)

@@ -10,29 +10,9 @@ import rules
 
 from kakehashi.accounts.choices import Role
 from kakehashi.accounts.rules import has_role, is_superuser
-from kakehashi.outreach.rules import programme_roles_in
+from kakehashi.outreach.rules import has_programme_role, of_record
 
 from .choices import EDITABLE_PLAN_STATES, PlanStatus, RunStatus
-
-
-def _role_in_programme(*roles: str):
-    """user holds one of `roles` in the programme (obj is a Programme)."""
-
-    @rules.predicate(name="planning_programme_role:" + ",".join(roles))
-    def predicate(user, programme) -> bool:
-        return programme is not None and bool(programme_roles_in(user, programme.pk) & set(roles))
-
-    return predicate
-
-
-def _role_in_plan_programme(*roles: str):
-    """user holds one of `roles` in the programme of the plan (obj is a Plan)."""
-
-    @rules.predicate(name="planning_plan_role:" + ",".join(roles))
-    def predicate(user, plan) -> bool:
-        return plan is not None and bool(programme_roles_in(user, plan.programme_id) & set(roles))
-
-    return predicate
 
 
 @rules.predicate
@@ -60,11 +40,11 @@ def is_plan_fixable(user, plan) -> bool:
     return plan is not None and plan.run_status == RunStatus.DONE and plan.status != PlanStatus.SUPERSEDED
 
 
-is_programme_manager = _role_in_programme(Role.MANAGER)
-is_programme_prefecture = _role_in_programme(Role.PREFECTURE)
-is_programme_communicator = _role_in_programme(Role.COMMUNICATOR)
-is_plan_manager = _role_in_plan_programme(Role.MANAGER)
-is_plan_prefecture = _role_in_plan_programme(Role.PREFECTURE)
+is_programme_manager = has_programme_role(Role.MANAGER)
+is_programme_prefecture = has_programme_role(Role.PREFECTURE)
+is_programme_communicator = has_programme_role(Role.COMMUNICATOR)
+is_plan_manager = has_programme_role(Role.MANAGER, programme_of=of_record)
+is_plan_prefecture = has_programme_role(Role.PREFECTURE, programme_of=of_record)
 
 # Programme level (obj: Programme)
 can_view_plans = is_superuser | is_programme_manager | is_programme_prefecture

@@ -10,24 +10,20 @@ import rules
 
 from kakehashi.accounts.choices import Role
 from kakehashi.accounts.rules import has_role, is_superuser
-from kakehashi.outreach.rules import programme_roles_in
+from kakehashi.outreach.rules import has_programme_role
 
 from .choices import CLOSED_REFERRAL_STATUSES
 
 COUNTED = ("submitted", "accepted")
 
 
+def _record_or_programme(obj) -> int | None:
+    """Sharing rules are checked on records of a programme and on the programme itself."""
+    return getattr(obj, "programme_id", None) or obj.pk
+
+
 def _role_in_object_programme(*roles: str):
-    """True when the user holds one of `roles` in the programme of the object (or the programme itself)."""
-
-    @rules.predicate(name="sharing_programme_role:" + ",".join(roles))
-    def predicate(user, obj) -> bool:
-        if obj is None:
-            return False
-        programme_id = getattr(obj, "programme_id", None) or getattr(obj, "pk", None)
-        return bool(programme_roles_in(user, programme_id) & set(roles))
-
-    return predicate
+    return has_programme_role(*roles, programme_of=_record_or_programme)
 
 
 @rules.predicate
