@@ -35,6 +35,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from django.db import connections, transaction
@@ -81,6 +82,13 @@ SQLITE_IMPORT_CACHE_KIB = 256 * 1024
 # A first load of at least this many rows sets the registry table's secondary indexes (and on PostgreSQL its
 # foreign keys) aside and rebuilds them after the load (see bulkload.py).
 BULK_LOAD_MIN_ROWS = 50_000
+# Rows per transaction on a first load. Every commit writes each page the chunk touched in the unique
+# corporate-number index (random keys) to the WAL again, so fewer, larger chunks write far less.
+BULK_LOAD_CHUNK_SIZE = 100_000
+# SQLite: rows per multi-row INSERT (16 values each, within SQLite's default limit of 32,766 variables).
+# One statement per row (`executemany`) pays the statement's per-execution cost — AUTOINCREMENT's
+# sqlite_sequence update among it — once per row.
+SQLITE_INSERT_ROWS = 2_000
 
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -239,7 +247,7 @@ class CorporateNumberImporter:
         prefecture: str | None = None,
         strict: bool = False,
         dry_run: bool = False,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        chunk_size: int | None = None,
         actor=None,
         on_reject: Callable[[Rejection], None] | None = None,
         progress: ProgressCallback | None = None,
@@ -252,7 +260,7 @@ class CorporateNumberImporter:
         self.prefecture = prefecture or None
         self.strict = strict
         self.dry_run = dry_run
-        self.chunk_size = chunk_size
+        self.chunk_size = chunk_size  # None: BULK_LOAD_CHUNK_SIZE on a first load, else DEFAULT_CHUNK_SIZE
         self.actor = actor
         self.on_reject = on_reject or (lambda rejection: None)
         self.progress = progress or (lambda done, total: None)
@@ -287,6 +295,7 @@ class CorporateNumberImporter:
         bulk = self.bulk_load if self.bulk_load is not None else first_load and lines >= BULK_LOAD_MIN_ROWS
         bulk = bulk and not self.dry_run
         summary.bulk_load = bulk
+        chunk_size = self.chunk_size or (BULK_LOAD_CHUNK_SIZE if bulk else DEFAULT_CHUNK_SIZE)
         self._stamp = timezone.now()
         summary.stamp = self._stamp.isoformat()
         self._stamp_db = self.connection.ops.adapt_datetimefield_value(self._stamp)
@@ -294,7 +303,7 @@ class CorporateNumberImporter:
         batches = source(
             self.path,
             prefecture=self.prefecture,
-            chunk_size=self.chunk_size,
+            chunk_size=chunk_size,
             legal_forms=legal_forms,
             municipalities=municipalities,
             name_keys=name_keys,
@@ -330,7 +339,12 @@ class CorporateNumberImporter:
 
     def _validate_only(self, total: int) -> int:
         """Strict mode, pass one: read and validate everything without touching the database."""
-        reader = NtaReader(self.path, prefecture=self.prefecture, chunk_size=self.chunk_size, on_reject=self.on_reject)
+        reader = NtaReader(
+            self.path,
+            prefecture=self.prefecture,
+            chunk_size=self.chunk_size or DEFAULT_CHUNK_SIZE,
+            on_reject=self.on_reject,
+        )
         for _rows in reader:
             self.progress(reader.lines, total)
         if reader.counts.rejected:
@@ -533,17 +547,23 @@ class CorporateNumberImporter:
                 if self.connection.vendor == "postgresql":
                     self._copy(cursor, self._table, _INSERT_COLUMNS, inserts)
                 else:
-                    cursor.executemany(
-                        f"INSERT INTO {self._table} ({', '.join(quote(c) for c in _INSERT_COLUMNS)}) "  # noqa: S608
-                        f"VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})",
-                        inserts,
-                    )
+                    self._insert_sqlite(inserts)
             if updates:
                 if self.connection.vendor == "postgresql" and len(updates) > 500:
                     self._update_via_copy(cursor, updates)
                 else:
                     assignments = ", ".join(f"{quote(c)} = %s" for c in _UPDATE_COLUMNS)
                     cursor.executemany(f"UPDATE {self._table} SET {assignments} WHERE id = %s", updates)  # noqa: S608
+
+    def _insert_sqlite(self, inserts: list[tuple]) -> None:
+        """Multi-row INSERTs of SQLITE_INSERT_ROWS rows each, straight on the DB-API connection (its
+        statement cache keeps the full-size statement prepared; Django's %s → ? rewrite is not needed)."""
+        quote = self.connection.ops.quote_name
+        head = f"INSERT INTO {self._table} ({', '.join(quote(c) for c in _INSERT_COLUMNS)}) VALUES "  # noqa: S608
+        one = "(" + ", ".join("?" * len(_INSERT_COLUMNS)) + ")"
+        raw = self.connection.connection
+        for part in _chunks(inserts, SQLITE_INSERT_ROWS):
+            raw.execute(head + ", ".join([one] * len(part)), list(chain.from_iterable(part)))
 
     @staticmethod
     def _copy(cursor, table: str, columns: Iterable[str], rows: list[tuple]) -> None:

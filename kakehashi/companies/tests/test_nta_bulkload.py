@@ -98,6 +98,49 @@ def test_only_a_large_first_load_is_bulk(tmp_path, ref, monkeypatch):
     assert bulkload.missing(connection) == []
 
 
+def test_a_first_load_commits_in_larger_chunks_than_a_refresh(tmp_path, ref, monkeypatch):
+    monkeypatch.setattr(importer, "BULK_LOAD_MIN_ROWS", 30)
+    monkeypatch.setattr(importer, "BULK_LOAD_CHUNK_SIZE", 25)
+    monkeypatch.setattr(importer, "DEFAULT_CHUNK_SIZE", 10)
+    sizes = []
+    apply_chunk = CorporateNumberImporter._apply_chunk
+
+    def spy(self, rows):
+        sizes.append(len(rows))
+        apply_chunk(self, rows)
+
+    monkeypatch.setattr(CorporateNumberImporter, "_apply_chunk", spy)
+    path = write_csv(tmp_path, [make_row(i) for i in range(1, 61)])
+
+    first = import_file(path, reindex=False)
+    first_sizes = sizes[:]
+    sizes.clear()
+    again = import_file(path, reindex=False)
+
+    assert first.bulk_load
+    assert first_sizes == [25, 25, 10]
+    assert not again.bulk_load
+    assert again.unchanged == 60
+    assert sizes == [10] * 6
+
+
+def test_multi_row_inserts_give_the_same_registry(tmp_path, ref, monkeypatch):
+    """SQLite inserts SQLITE_INSERT_ROWS rows per statement: a chunk that is not a multiple of it loses nothing."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL inserts with COPY")
+    path = tmp_path / "full.csv"
+    generate_file(path, rows=300, prefecture="06", seed=5)
+    whole = import_file(path, chunk_size=70, reindex=False)
+    expected = _registry()
+    Company.objects.all().delete()
+    monkeypatch.setattr(importer, "SQLITE_INSERT_ROWS", 8)
+
+    split = import_file(path, chunk_size=70, reindex=False)
+
+    assert split.inserted == whole.inserted > 250
+    assert _registry() == expected
+
+
 def test_the_indexes_come_back_when_the_load_fails(tmp_path, ref, monkeypatch):
     calls = []
 
