@@ -8,6 +8,7 @@ machine that is most of the gain. Small files are prepared in-process (no start-
 A prepared row is a tuple, indexed by the P_* constants.
 """
 
+import marshal
 import os
 import pickle
 import subprocess
@@ -150,6 +151,24 @@ class Batch:
 
 
 @dataclass
+class PackedBatch:
+    """A `Batch` on its way from the reader process: the rows as one `marshal` blob. Prepared rows are tuples
+    of str, int and None, which marshal writes about three times faster than pickle (1 M rows: 1.6 s
+    against 4.8 s of the reader's CPU) and reads a little faster; both ends are the same interpreter."""
+
+    rows: bytes
+    rejections: list[Rejection]
+    lines: int
+
+    @classmethod
+    def pack(cls, batch: Batch) -> "PackedBatch":
+        return cls(marshal.dumps(batch.rows), batch.rejections, batch.lines)
+
+    def unpack(self) -> Batch:
+        return Batch(marshal.loads(self.rows), self.rejections, self.lines)  # noqa: S302 - from our own child
+
+
+@dataclass
 class Finished:
     counts: ReadCounts
     prepare_counts: PrepareCounts
@@ -191,8 +210,8 @@ def prepared_batches_in_worker(
     """The same batches, read and prepared by a child Python process (`python -m …pipeline`).
 
     A fresh interpreter shares nothing with this one (no Django state, no database connection, no
-    threads to fork) and does not re-import the caller's `__main__`. Batches come back pickled
-    through its stdout; the pipe's buffer keeps at most a batch or two in flight.
+    threads to fork) and does not re-import the caller's `__main__`. Batches come back through its stdout
+    (pickled, the rows marshalled: `PackedBatch`); the pipe's buffer keeps at most a batch or two in flight.
     """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}
     process = subprocess.Popen(
@@ -225,7 +244,7 @@ def prepared_batches_in_worker(
                 if kind == "file_error":
                     raise NtaFileError(message)
                 raise RuntimeError(f"法人番号データの読込プロセスでエラーが発生しました:\n{message}")
-            yield item
+            yield item.unpack() if isinstance(item, PackedBatch) else item
             if isinstance(item, Finished):
                 return
     finally:
@@ -241,7 +260,8 @@ def serve() -> None:  # pragma: no cover - runs in the child process
     out = sys.stdout.buffer
     try:
         for item in prepared_batches(**arguments):
-            pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+            packed = PackedBatch.pack(item) if isinstance(item, Batch) else item
+            pickle.dump(packed, out, protocol=pickle.HIGHEST_PROTOCOL)
             out.flush()
     except NtaFileError as error:
         pickle.dump(("file_error", str(error)), out)

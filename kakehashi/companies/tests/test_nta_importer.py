@@ -320,6 +320,18 @@ def test_parallel_reader_process_gives_the_same_result(tmp_path, ref):
     assert rejected == []
 
 
+def test_the_reader_process_passes_rejections_and_every_row_on(tmp_path, ref):
+    rows = [make_row(i) for i in range(1, 8)]
+    rows[3] = make_row(4, postCode="99-0047")  # line 4
+    rejected = []
+
+    summary = run(write_csv(tmp_path, rows), parallel=True, chunk_size=2, on_reject=rejected.append)
+
+    assert [(r.line, r.field) for r in rejected] == [(4, "postCode")]
+    assert summary.inserted == 6
+    assert Company.objects.get(corporate_number=rows[6][layout.CORPORATE_NUMBER]).name == "株式会社月山テスト精工7"
+
+
 def test_the_matching_index_is_refreshed_after_an_import(tmp_path, ref, monkeypatch):
     from kakehashi.companies import matching
 
