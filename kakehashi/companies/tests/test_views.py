@@ -68,6 +68,13 @@ def test_list_shows_companies_with_count_and_designation_badge(client_for, compa
     assert 'hx-trigger="input changed delay:300ms, search"' in body
 
 
+@pytest.mark.parametrize(("query", "opened"), [({}, False), ({"sort": "name"}, True)])
+def test_the_filter_panel_opens_for_a_chosen_sort(client_for, company, query, opened):
+    body = client_for("communicator").get(LIST, query).content.decode()
+
+    assert ('<details class="filter-panel" open>' in body) is opened
+
+
 def test_list_leaves_out_companies_of_other_prefectures(client_for, company, foreign_company):
     body = client_for("manager").get(LIST).content.decode()
     assert "株式会社山形精機" in body

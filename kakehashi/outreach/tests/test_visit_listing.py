@@ -131,6 +131,13 @@ def test_each_user_and_query_has_its_own_fragments(cache_on, communicator, manag
     assert _total(_client(communicator).get(LIST_URL, {"status": "accepted"})) == 0
 
 
+@pytest.mark.parametrize(("query", "opened"), [({}, False), ({"sort": "company"}, True), ({"mine": "on"}, True)])
+def test_the_filter_panel_opens_for_a_chosen_sort_or_filter(communicator, visit_programme, query, opened):
+    body = _client(communicator).get(LIST_URL, query).content.decode()
+
+    assert ('<details class="filter-panel" open>' in body) is opened
+
+
 def test_a_bad_filter_is_reported_inside_the_results(communicator, visit_programme):
     response = _client(communicator).get(LIST_URL, {"visit_format": "helicopter"}, HTTP_HX_REQUEST="true")
     content = response.content.decode()
