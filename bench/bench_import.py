@@ -11,6 +11,11 @@ in the same run:
   table (its 11 indexes and check constraints) — what no importer can beat;
 * importer: `CorporateNumberImporter` into an empty registry (insert path), then the same file again
   (every row unchanged), then the matching index rebuild (`matching.reindex_all()`), timed separately.
+  The first run's importing process is split into its parts: writing rows, looking numbers up, waiting for
+  the reader process, the index rebuild after a first load;
+* bound (`--bound`): the reader's work (read, validate, prepare, name keys) alone in this process, and from
+  it and the parts above the best the two-process importer could do if the two overlapped perfectly:
+  max(reader, writing + look-ups) + rebuild per row.
 
 Target: importer ≥ 0.7 × baseline. Each backend runs in its own process (fresh settings).
 
@@ -20,6 +25,7 @@ Target: importer ≥ 0.7 × baseline. Each backend runs in its own process (fres
 """
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -44,6 +50,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--no-ceiling", action="store_true", help="skip the raw insert into the real table")
     parser.add_argument("--reset", action="store_true", help="PostgreSQL: empty companies_company first")
     parser.add_argument("--no-index", action="store_true", help="skip the matching index rebuild (timed apart)")
+    parser.add_argument("--bound", action="store_true", help="also time the reader alone and print the best case")
     parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -85,6 +92,7 @@ def main() -> None:
         command += ["--no-ceiling"] if args.no_ceiling else []
         command += ["--reset"] if args.reset else []
         command += ["--no-index"] if args.no_index else []
+        command += ["--bound"] if args.bound else []
         print(f"\n== {backend} ==", flush=True)
         completed = subprocess.run(command, env=env, capture_output=False, stdout=subprocess.PIPE, text=True)
         for line in completed.stdout.splitlines():
@@ -155,7 +163,8 @@ def _child(args: argparse.Namespace) -> None:
     from kakehashi.companies.nta.importer import CorporateNumberImporter
 
     started, cpu = time.perf_counter(), os.times()
-    first = CorporateNumberImporter(path, reindex=False).run()
+    with _timed_parts() as parts:
+        first = CorporateNumberImporter(path, reindex=False).run()
     elapsed = time.perf_counter() - started
     result["importer"] = first.rows / elapsed
     after = os.times()
@@ -172,6 +181,17 @@ def _child(args: argparse.Namespace) -> None:
         f"{'yes' if CorporateNumberImporter(path).parallel else 'no'})",
         flush=True,
     )
+    per_row = {name: 1e6 * seconds / first.rows for name, seconds in parts.items()}
+    rest = 1e6 * elapsed / first.rows - sum(per_row.values())
+    print(
+        "importing process, wall µs per row: "
+        + ", ".join(f"{name} {value:.1f}" for name, value in per_row.items())
+        + f", the rest {rest:.1f} (rebuild {parts['index rebuild']:.1f} s)",
+        flush=True,
+    )
+    if args.bound:
+        _print_bound(path, per_row, result["baseline"])
+
     started = time.perf_counter()
     second = CorporateNumberImporter(path, reindex=False).run()
     elapsed = time.perf_counter() - started
@@ -192,6 +212,75 @@ def _child(args: argparse.Namespace) -> None:
             result["index_seconds"] = time.perf_counter() - started
             print(f"matching.reindex_all(): {indexed:,} companies in {result['index_seconds']:.1f} s", flush=True)
     print("RESULT " + json.dumps(result), flush=True)
+
+
+@contextlib.contextmanager
+def _timed_parts():
+    """Wall time of the importing process's parts during one run, by wrapping the importer's methods."""
+    from kakehashi.companies.nta import bulkload, importer
+
+    parts = {"writing": 0.0, "looking up": 0.0, "waiting for the reader": 0.0, "index rebuild": 0.0}
+    originals = []
+
+    def wrap(owner, name, part):
+        original = getattr(owner, name)
+        originals.append((owner, name, original))
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                parts[part] += time.perf_counter() - started
+
+        setattr(owner, name, timed)
+
+    def timed_batches(*args, **kwargs):
+        batches = original_batches(*args, **kwargs)
+        while True:
+            started = time.perf_counter()
+            try:
+                item = next(batches)
+            except StopIteration:
+                return
+            finally:
+                parts["waiting for the reader"] += time.perf_counter() - started
+            yield item
+
+    wrap(importer.CorporateNumberImporter, "_write", "writing")
+    wrap(importer.CorporateNumberImporter, "_fetch_existing", "looking up")
+    wrap(bulkload, "restore", "index rebuild")
+    original_batches = importer.prepared_batches_in_worker
+    importer.prepared_batches_in_worker = timed_batches
+    try:
+        yield parts
+    finally:
+        importer.prepared_batches_in_worker = original_batches
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+
+
+def _print_bound(path: Path, per_row: dict[str, float], baseline: float) -> None:
+    """The reader's work alone (one process, CPU time), and the best case it implies for the importer."""
+    from kakehashi.companies.nta.importer import CorporateNumberImporter
+    from kakehashi.companies.nta.pipeline import Batch, prepared_batches
+    from kakehashi.companies.nta.reader import DEFAULT_CHUNK_SIZE
+
+    legal_forms, municipalities = CorporateNumberImporter(path)._lookups()
+    rows, cpu = 0, time.process_time()
+    for item in prepared_batches(
+        path, prefecture=None, chunk_size=DEFAULT_CHUNK_SIZE, legal_forms=legal_forms, municipalities=municipalities
+    ):
+        rows += len(item.rows) if isinstance(item, Batch) else 0
+    reader = 1e6 * (time.process_time() - cpu) / rows
+    importing = per_row["writing"] + per_row["looking up"]
+    best = max(reader, importing) + per_row["index rebuild"]
+    print(
+        f"bound: reader alone {reader:.1f} µs/row CPU; importing process {importing:.1f} µs/row writing and "
+        f"looking up; best case with perfect overlap {best:.1f} µs/row = {1e6 / best:,.0f} rows/s = "
+        f"{1e6 / best / baseline:.2f} × baseline (target {TARGET}: ≤ {1e6 / (TARGET * baseline):.1f} µs/row)",
+        flush=True,
+    )
 
 
 def _csv_rows(path: Path):

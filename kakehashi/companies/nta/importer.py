@@ -1,15 +1,15 @@
 """The set-based upsert engine for 法人番号公表サイト files.
 
 Per chunk of validated rows (see `reader.py`) it looks the numbers up in one query, inserts the new
-companies with one `executemany` (PostgreSQL: `COPY`), updates only the rows that changed, and
+companies with multi-row INSERTs (PostgreSQL: `COPY`), updates only the rows that changed, and
 commits. No per-row `full_clean()`: the reader validated every field, and the database's own
 constraints still apply.
 
 Choices (see docs/decisions/003-bulk-import-audit.md):
 
-* **One transaction per chunk**, not per file. A national file takes minutes; on SQLite one
-  transaction would hold the database's only write lock that long and every visit report saved
-  meanwhile would fail. Input problems never half-import: file-level problems are found before
+* **One transaction per chunk**, not per file (a first load: per BULK_LOAD_ROWS_PER_TRANSACTION
+  rows, several chunks). A national file takes minutes; on SQLite one transaction would hold the
+  database's only write lock that long and every visit report saved meanwhile would fail. Input problems never half-import: file-level problems are found before
   the first chunk, row-level problems reject that row only (reported with line, column, reason).
   `strict=True` validates the whole file first and imports nothing if any row is rejected. A
   system failure midway leaves the committed chunks in place; re-running the same file is
@@ -82,9 +82,10 @@ SQLITE_IMPORT_CACHE_KIB = 256 * 1024
 # A first load of at least this many rows sets the registry table's secondary indexes (and on PostgreSQL its
 # foreign keys) aside and rebuilds them after the load (see bulkload.py).
 BULK_LOAD_MIN_ROWS = 50_000
-# Rows per transaction on a first load. Every commit writes each page the chunk touched in the unique
-# corporate-number index (random keys) to the WAL again, so fewer, larger chunks write far less.
-BULK_LOAD_CHUNK_SIZE = 100_000
+# Rows per transaction on a first load (the reader's chunks stay small so that reading and writing overlap).
+# Every commit writes each page the transaction touched in the unique corporate-number index (random keys)
+# to the WAL again, so fewer, larger transactions write far less.
+BULK_LOAD_ROWS_PER_TRANSACTION = 100_000
 # SQLite: rows per multi-row INSERT (16 values each, within SQLite's default limit of 32,766 variables).
 # One statement per row (`executemany`) pays the statement's per-execution cost — AUTOINCREMENT's
 # sqlite_sequence update among it — once per row.
@@ -247,7 +248,7 @@ class CorporateNumberImporter:
         prefecture: str | None = None,
         strict: bool = False,
         dry_run: bool = False,
-        chunk_size: int | None = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
         actor=None,
         on_reject: Callable[[Rejection], None] | None = None,
         progress: ProgressCallback | None = None,
@@ -260,7 +261,7 @@ class CorporateNumberImporter:
         self.prefecture = prefecture or None
         self.strict = strict
         self.dry_run = dry_run
-        self.chunk_size = chunk_size  # None: BULK_LOAD_CHUNK_SIZE on a first load, else DEFAULT_CHUNK_SIZE
+        self.chunk_size = chunk_size
         self.actor = actor
         self.on_reject = on_reject or (lambda rejection: None)
         self.progress = progress or (lambda done, total: None)
@@ -295,7 +296,7 @@ class CorporateNumberImporter:
         bulk = self.bulk_load if self.bulk_load is not None else first_load and lines >= BULK_LOAD_MIN_ROWS
         bulk = bulk and not self.dry_run
         summary.bulk_load = bulk
-        chunk_size = self.chunk_size or (BULK_LOAD_CHUNK_SIZE if bulk else DEFAULT_CHUNK_SIZE)
+        rows_per_transaction = BULK_LOAD_ROWS_PER_TRANSACTION if bulk else 1  # 1: one chunk per transaction
         self._stamp = timezone.now()
         summary.stamp = self._stamp.isoformat()
         self._stamp_db = self.connection.ops.adapt_datetimefield_value(self._stamp)
@@ -303,7 +304,7 @@ class CorporateNumberImporter:
         batches = source(
             self.path,
             prefecture=self.prefecture,
-            chunk_size=chunk_size,
+            chunk_size=self.chunk_size,
             legal_forms=legal_forms,
             municipalities=municipalities,
             name_keys=name_keys,
@@ -311,13 +312,13 @@ class CorporateNumberImporter:
         outer = transaction.atomic(using=self.using) if self.dry_run else contextlib.nullcontext()
         set_aside = contextlib.nullcontext() if self.dry_run else bulkload.set_aside(self.connection, enabled=bulk)
         with contextlib.closing(batches), self._sqlite_cache(), set_aside, outer:
-            for item in batches:
-                if isinstance(item, Finished):
-                    self._collect_counts(item.counts, item.encoding, item.member_name)
-                    summary.legal_form_unknown = item.prepare_counts.legal_form_unknown
-                    summary.municipality_unknown = item.prepare_counts.municipality_unknown
-                    break
-                self._apply_batch(item, offset, total)
+            finished = None
+            while finished is None:
+                with transaction.atomic(using=self.using):
+                    finished = self._apply_batches(batches, rows_per_transaction, offset, total)
+            self._collect_counts(finished.counts, finished.encoding, finished.member_name)
+            summary.legal_form_unknown = finished.prepare_counts.legal_form_unknown
+            summary.municipality_unknown = finished.prepare_counts.municipality_unknown
             with transaction.atomic(using=self.using):
                 self._link_successors()
                 self._log_deletions()
@@ -329,22 +330,28 @@ class CorporateNumberImporter:
             self._reindex()
         return summary
 
-    def _apply_batch(self, batch: Batch, offset: int, total: int) -> None:
-        for rejection in batch.rejections:
-            self.on_reject(rejection)
-        if batch.rows:
-            with transaction.atomic(using=self.using):
-                self._apply_chunk(batch.rows)
-        self.progress(offset + batch.lines, total)
+    def _apply_batches(
+        self, batches: Iterator[Batch | Finished], rows: int, offset: int, total: int
+    ) -> Finished | None:
+        """Apply batches, in the caller's transaction, until at least `rows` rows are written (then None) or the
+        reader's closing `Finished` arrives (returned)."""
+        applied = 0
+        for item in batches:
+            if isinstance(item, Finished):
+                return item
+            for rejection in item.rejections:
+                self.on_reject(rejection)
+            if item.rows:
+                self._apply_chunk(item.rows)
+                applied += len(item.rows)
+            self.progress(offset + item.lines, total)
+            if applied >= rows:
+                return None
+        raise RuntimeError("法人番号データの読込が途中で終わりました。")
 
     def _validate_only(self, total: int) -> int:
         """Strict mode, pass one: read and validate everything without touching the database."""
-        reader = NtaReader(
-            self.path,
-            prefecture=self.prefecture,
-            chunk_size=self.chunk_size or DEFAULT_CHUNK_SIZE,
-            on_reject=self.on_reject,
-        )
+        reader = NtaReader(self.path, prefecture=self.prefecture, chunk_size=self.chunk_size, on_reject=self.on_reject)
         for _rows in reader:
             self.progress(reader.lines, total)
         if reader.counts.rejected:

@@ -98,30 +98,37 @@ def test_only_a_large_first_load_is_bulk(tmp_path, ref, monkeypatch):
     assert bulkload.missing(connection) == []
 
 
-def test_a_first_load_commits_in_larger_chunks_than_a_refresh(tmp_path, ref, monkeypatch):
+def test_a_first_load_commits_several_chunks_per_transaction(tmp_path, ref, monkeypatch):
+    """The reader's chunks stay small (reading and writing overlap); a first load writes 25+ rows per transaction."""
     monkeypatch.setattr(importer, "BULK_LOAD_MIN_ROWS", 30)
-    monkeypatch.setattr(importer, "BULK_LOAD_CHUNK_SIZE", 25)
-    monkeypatch.setattr(importer, "DEFAULT_CHUNK_SIZE", 10)
-    sizes = []
+    monkeypatch.setattr(importer, "BULK_LOAD_ROWS_PER_TRANSACTION", 25)
+    transactions = []
     apply_chunk = CorporateNumberImporter._apply_chunk
 
     def spy(self, rows):
-        sizes.append(len(rows))
+        transactions.append((connection.savepoint_ids[-1], len(rows)))  # the enclosing atomic block
         apply_chunk(self, rows)
 
     monkeypatch.setattr(CorporateNumberImporter, "_apply_chunk", spy)
     path = write_csv(tmp_path, [make_row(i) for i in range(1, 61)])
 
-    first = import_file(path, reindex=False)
-    first_sizes = sizes[:]
-    sizes.clear()
-    again = import_file(path, reindex=False)
+    first = import_file(path, chunk_size=10, reindex=False)
+    first_transactions = transactions[:]
+    transactions.clear()
+    again = import_file(path, chunk_size=10, reindex=False)
+
+    def rows_per_transaction(calls):
+        sizes = {}
+        for savepoint, rows in calls:
+            sizes[savepoint] = sizes.get(savepoint, 0) + rows
+        return list(sizes.values())
 
     assert first.bulk_load
-    assert first_sizes == [25, 25, 10]
+    assert first.inserted == 60
+    assert rows_per_transaction(first_transactions) == [30, 30]
     assert not again.bulk_load
     assert again.unchanged == 60
-    assert sizes == [10] * 6
+    assert rows_per_transaction(transactions) == [10] * 6
 
 
 def test_multi_row_inserts_give_the_same_registry(tmp_path, ref, monkeypatch):
@@ -154,6 +161,7 @@ def test_the_indexes_come_back_when_the_load_fails(tmp_path, ref, monkeypatch):
     monkeypatch.setattr(CorporateNumberImporter, "_write", failing_write)
     path = write_csv(tmp_path, [make_row(i) for i in range(1, 31)])
 
+    monkeypatch.setattr(importer, "BULK_LOAD_ROWS_PER_TRANSACTION", 10)
     with pytest.raises(RuntimeError, match="disk full"):
         import_file(path, bulk_load=True, chunk_size=10, reindex=False)
 

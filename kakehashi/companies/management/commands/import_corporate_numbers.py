@@ -45,9 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="取り込まずに件数だけを確かめる（最後に取り消す）")
         parser.add_argument("--strict", action="store_true", help="不正な行が一つでもあれば何も取り込まない")
         parser.add_argument("--report", metavar="FILE.json", help="集計と不正な行の一覧を JSON で書き出す")
-        parser.add_argument(
-            "--chunk-size", type=int, default=None, help="一度に処理する行数（既定 20000、初回の一括取込は 100000）"
-        )
+        parser.add_argument("--chunk-size", type=int, default=None, help="一度に処理する行数（既定 20000）")
         parser.add_argument("--no-reindex", action="store_true", help="名称索引（照合用）を更新しない")
         parser.add_argument("--no-parallel", action="store_true", help="読込用の子プロセスを使わない")
         parser.add_argument(
