@@ -1,6 +1,7 @@
 """The set-based upsert of corporate-number files into the company registry."""
 
 import pytest
+from django.db import connection
 
 from kakehashi.companies.models import Company, ImportBatch
 from kakehashi.companies.normalise import company_name_key
@@ -330,6 +331,22 @@ def test_the_reader_process_passes_rejections_and_every_row_on(tmp_path, ref):
     assert [(r.line, r.field) for r in rejected] == [(4, "postCode")]
     assert summary.inserted == 6
     assert Company.objects.get(corporate_number=rows[6][layout.CORPORATE_NUMBER]).name == "株式会社月山テスト精工7"
+
+
+def test_the_postgresql_lookup_leaves_the_planner_settings_as_they_were(tmp_path, ref):
+    """The look-up switches sequential scans off for itself only (set_config(…, true) would otherwise last until
+    the end of the caller's transaction — here the test's)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no planner settings")
+    path = write_csv(tmp_path, [make_row(1), make_row(2)])
+    run(path)
+
+    again = run(path)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
+    assert again.unchanged == 2
 
 
 def test_the_matching_index_is_refreshed_after_an_import(tmp_path, ref, monkeypatch):
