@@ -538,7 +538,7 @@ class CorporateNumberImporter:
                 cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
                 (seqscan, _off) = cursor.fetchone()
                 try:
-                    with psycopg.Cursor(self.connection.connection) as bound:
+                    with self.connection.wrap_database_errors, psycopg.Cursor(self.connection.connection) as bound:
                         bound.execute(
                             f"SELECT {columns}, updated_at = %s FROM {self._table} WHERE corporate_number = ANY(%s)",  # noqa: S608
                             [self._stamp_db, wanted],
@@ -564,7 +564,8 @@ class CorporateNumberImporter:
         if not inserts and not updates:
             return
         quote = self.connection.ops.quote_name
-        with self.connection.cursor() as cursor:
+        # wrap_database_errors: COPY and the multi-row INSERTs go past Django's cursor; errors still come as Django's.
+        with self.connection.wrap_database_errors, self.connection.cursor() as cursor:
             if inserts:
                 if self.connection.vendor == "postgresql":
                     self._copy(cursor, self._table, _INSERT_COLUMNS, inserts)

@@ -1,7 +1,7 @@
 """The set-based upsert of corporate-number files into the company registry."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from kakehashi.companies.models import Company, ImportBatch
 from kakehashi.companies.normalise import company_name_key
@@ -347,6 +347,16 @@ def test_the_postgresql_lookup_leaves_the_planner_settings_as_they_were(tmp_path
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone()[0] == "on"
     assert again.unchanged == 2
+
+
+def test_a_database_error_while_writing_comes_as_djangos(tmp_path, ref, monkeypatch):
+    """COPY (PostgreSQL) and the multi-row INSERTs (SQLite) bypass Django's cursor; their errors must not."""
+    path = write_csv(tmp_path, [make_row(1)])
+    run(path)
+    monkeypatch.setattr(CorporateNumberImporter, "_fetch_existing", lambda self, numbers, successors: {})
+
+    with pytest.raises(IntegrityError):
+        run(path)
 
 
 def test_the_matching_index_is_refreshed_after_an_import(tmp_path, ref, monkeypatch):
