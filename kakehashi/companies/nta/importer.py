@@ -87,6 +87,9 @@ BULK_LOAD_MIN_ROWS = 50_000
 # Every commit writes each page the transaction touched in the unique corporate-number index (random keys)
 # to the WAL again, so fewer, larger transactions write far less.
 BULK_LOAD_ROWS_PER_TRANSACTION = 100_000
+# …but a transaction is closed after the chunk that passes this many seconds: on SQLite it holds the database's only
+# write lock, and other writers give up after the 5-second busy timeout.
+BULK_LOAD_TRANSACTION_SECONDS = 2.0
 # SQLite: rows per multi-row INSERT (16 values each, within SQLite's default limit of 32,766 variables).
 # One statement per row (`executemany`) pays the statement's per-execution cost — AUTOINCREMENT's
 # sqlite_sequence update among it — once per row.
@@ -334,9 +337,10 @@ class CorporateNumberImporter:
     def _apply_batches(
         self, batches: Iterator[Batch | Finished], rows: int, offset: int, total: int
     ) -> Finished | None:
-        """Apply batches, in the caller's transaction, until at least `rows` rows are written (then None) or the
-        reader's closing `Finished` arrives (returned)."""
+        """Apply batches, in the caller's transaction, until at least `rows` rows are written or
+        BULK_LOAD_TRANSACTION_SECONDS have passed (then None), or the reader's closing `Finished` arrives (returned)."""
         applied = 0
+        deadline = time.monotonic() + BULK_LOAD_TRANSACTION_SECONDS
         for item in batches:
             if isinstance(item, Finished):
                 return item
@@ -346,7 +350,7 @@ class CorporateNumberImporter:
                 self._apply_chunk(item.rows)
                 applied += len(item.rows)
             self.progress(offset + item.lines, total)
-            if applied >= rows:
+            if applied >= rows or time.monotonic() >= deadline:
                 return None
         raise RuntimeError("法人番号データの読込が途中で終わりました。")
 

@@ -130,6 +130,13 @@ def test_a_first_load_commits_several_chunks_per_transaction(tmp_path, ref, monk
     assert again.unchanged == 60
     assert rows_per_transaction(transactions) == [10] * 6
 
+    transactions.clear()
+    Company.objects.all().delete()
+    monkeypatch.setattr(importer, "BULK_LOAD_TRANSACTION_SECONDS", 0)  # SQLite's write lock is never held long
+    import_file(path, chunk_size=10, reindex=False)
+
+    assert rows_per_transaction(transactions) == [10] * 6
+
 
 def test_multi_row_inserts_give_the_same_registry(tmp_path, ref, monkeypatch):
     """SQLite inserts SQLITE_INSERT_ROWS rows per statement: a chunk that is not a multiple of it loses nothing."""
