@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core.forms import ListFilterForm
 from kakehashi.core.widgets import use_fast_selects
 from kakehashi.outreach.models import DesignatedCompany, Programme
 from kakehashi.reference.choices import CodeList, IndustryLevel
@@ -75,7 +76,7 @@ def _code_items(code_list: str) -> QuerySet[CodeItem]:
     return CodeItem.objects.filter(list=code_list, active=True)
 
 
-class CompanyFilterForm(forms.Form):
+class CompanyFilterForm(ListFilterForm):
     """Filters of the registry list. Every field is optional; values are codes."""
 
     q = forms.CharField(label=_("名称・フリガナ"), required=False, max_length=100)
@@ -134,10 +135,6 @@ class CompanyFilterForm(forms.Form):
         if programme is None or not heard_filter_available():
             del self.fields["heard"]
         use_fast_selects(self)
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.is_bound and any(v for k, v in self.cleaned_data.items() if k not in {"sort"}))
 
 
 @dataclass

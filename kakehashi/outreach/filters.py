@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kakehashi.companies.models import Company
 from kakehashi.companies.registry_matching import search_companies
+from kakehashi.core.forms import ListFilterForm
 from kakehashi.core.widgets import use_fast_selects
 from kakehashi.reference.choices import CodeList
 from kakehashi.reference.models import CodeItem, Municipality, Region
@@ -57,7 +58,7 @@ def _codes(list_name: str) -> QuerySet[CodeItem]:
     return CodeItem.objects.filter(list=list_name).order_by("-active", "order", "code")
 
 
-class VisitFilterForm(forms.Form):
+class VisitFilterForm(ListFilterForm):
     """Filters of the visit list. Every field is optional."""
 
     q = forms.CharField(
@@ -112,10 +113,6 @@ class VisitFilterForm(forms.Form):
                 get_user_model().objects.filter(programme_memberships__role__in=["communicator", "manager"]).distinct()
             )
         use_fast_selects(self)
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.is_bound and any(v for k, v in self.cleaned_data.items() if k != "sort"))
 
 
 @dataclass
