@@ -9,7 +9,6 @@ call the first, bulk importers the second.
 
 import math
 import re
-import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -20,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from rapidfuzz import fuzz
 
+from kakehashi.core.plain_sql import server_bound_rows
 from kakehashi.reference.models import Municipality
 
 from .choices import CompanyStatus
@@ -308,35 +308,13 @@ def _values(grams: dict[str, float]) -> tuple[str, list]:
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
-    """Run the candidate query. On PostgreSQL as a prepared statement on a server-binding cursor: planning this join
-    took about as long as running it. Django's own cursors bind client-side and never prepare, and Django opens
-    psycopg connections with preparation off (`prepare_threshold=None`); it is switched on for this one statement
-    unless the database's OPTIONS set `prepare_threshold` themselves (e.g. None behind a transaction pooler)."""
+    """Run the candidate query. On PostgreSQL prepared, on a server-binding cursor (`server_bound_rows`): planning
+    this join took about as long as running it."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-    import psycopg
-
-    connection.ensure_connection()
-    raw = connection.connection
-    prepare = "prepare_threshold" not in connection.settings_dict.get("OPTIONS", {})
-    started = time.monotonic()
-    try:
-        with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
-            if not prepare:
-                cursor.execute(sql, params)
-                return cursor.fetchall()
-            threshold = raw.prepare_threshold
-            raw.prepare_threshold = 0
-            try:
-                cursor.execute(sql, params, prepare=True)
-            finally:
-                raw.prepare_threshold = threshold
-            return cursor.fetchall()
-    finally:
-        if connection.queries_logged:  # as Django's debug cursor does: query counts and the debug toolbar see it
-            connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    return server_bound_rows(sql, params, using=connection.alias, prepare=True)
 
 
 def _candidates(query: _Query) -> list[tuple]:

@@ -45,6 +45,7 @@ from django.utils import timezone
 from kakehashi.companies.choices import CompanySource, CompanyStatus
 from kakehashi.companies.models import Company
 from kakehashi.companies.normalise import company_name_key
+from kakehashi.core.plain_sql import server_bound_rows
 
 from . import bulkload, layout
 from .pipeline import (
@@ -532,22 +533,18 @@ class CorporateNumberImporter:
         found: dict[str, tuple] = {}
         with self.connection.cursor() as cursor:
             if self.connection.vendor == "postgresql":
-                import psycopg
-
                 # The planner prices a chunk's 20,000 index probes above a parallel scan of the whole table, so on a
                 # growing registry every look-up became a full scan (1 M rows: ~16 µs per number, ~4 with the
-                # index). This query always wants the index: scans are switched off for it alone.
-                # The numbers go as one bound parameter (a server-binding psycopg cursor): Django's client-side
-                # binding would spell 20,000 quoted literals into the statement for the server to parse and plan.
+                # index). This query always wants the index: scans are switched off for it alone. The numbers go
+                # as one bound parameter, not 20,000 literals in the statement.
                 cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
                 (seqscan, _off) = cursor.fetchone()
                 try:
-                    with self.connection.wrap_database_errors, psycopg.Cursor(self.connection.connection) as bound:
-                        bound.execute(
-                            f"SELECT {columns}, updated_at = %s FROM {self._table} WHERE corporate_number = ANY(%s)",  # noqa: S608
-                            [self._stamp_db, wanted],
-                        )
-                        rows = bound.fetchall()
+                    rows = server_bound_rows(
+                        f"SELECT {columns}, updated_at = %s FROM {self._table} WHERE corporate_number = ANY(%s)",  # noqa: S608
+                        [self._stamp_db, wanted],
+                        using=self.using,
+                    )
                 finally:
                     cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [seqscan])
                 for values in rows:
